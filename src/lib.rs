@@ -1,0 +1,300 @@
+//! auditpack turns a hosting company's operational evidence into ISO/IEC 27001:2022
+//! evidence packs.
+//!
+//! The pipeline runs one way:
+//!
+//! ```text
+//! auditpack.toml ──► config ──► ingest ──► canonical tables (polars)
+//!                                              │
+//!                              checks (pure) ◄─┘
+//!                                  │
+//!                                  ▼
+//!                 model::Assessment (the one result)
+//!                                  │
+//!          render: csv · json · junit · pdf  ──►  pack: files, SHA256SUMS
+//! ```
+//!
+//! One public function per command: [`report`], [`check`], [`controls`], [`inputs`].
+//! Only `cli` prints; this library returns values and writes the files asked of it.
+
+pub mod catalog;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod observer;
+pub mod pack;
+pub mod period;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+
+use catalog::Catalog;
+use checks::CheckCtx;
+use config::Config;
+use error::Error;
+use model::{Assessment, Millis};
+use observer::Observer;
+use pack::PackFile;
+use period::Period;
+use render::template::Template;
+use render::PackEntry;
+
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Which period to assess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodChoice {
+    /// The last full calendar month before `generated_at`.
+    PreviousMonth,
+    /// `--period YYYY-MM`.
+    Month(String),
+    /// `--from DATE --to DATE`.
+    Range { from: String, to: String },
+}
+
+/// What one assessment run needs beyond the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    pub period: PeriodChoice,
+    pub template: String,
+    pub tenant: Option<String>,
+    /// `SOURCE_DATE_EPOCH` or now.
+    pub generated_at: Millis,
+}
+
+impl RunOptions {
+    pub fn resolve_period(&self, config: &Config) -> Result<Period, Error> {
+        let tz = config.organisation.timezone;
+        match &self.period {
+            PeriodChoice::PreviousMonth => Period::previous_month(self.generated_at, tz),
+            PeriodChoice::Month(month) => Period::month(month, tz),
+            PeriodChoice::Range { from, to } => Period::range(from, to, tz),
+        }
+    }
+}
+
+/// The catalogue the config asks for: built in, or `[controls].catalog`.
+pub fn load_catalog(config: &Config) -> Result<Catalog, Error> {
+    match &config.controls.catalog {
+        Some(dir) => Catalog::load(dir),
+        None => Catalog::built_in(),
+    }
+}
+
+/// Reads the evidence and runs every check: the one assessment every output renders.
+pub fn assess(
+    config: &Config,
+    options: &RunOptions,
+    observer: &dyn Observer,
+) -> Result<(Assessment, Vec<String>), Error> {
+    let period = options.resolve_period(config)?;
+    let catalog = load_catalog(config)?;
+    Template::built_in(&options.template)?;
+    let ingested = ingest::ingest(config, observer)?;
+    observer.stage("checks");
+    let ctx = CheckCtx {
+        period: &period,
+        policy: &config.policy,
+        organisation: &config.organisation,
+        catalog: &catalog,
+        tables: &ingested.tables,
+        files: &ingested.files,
+    };
+    let results = checks::run_all(&ctx)?;
+    let controls = model::roll_up_controls(&catalog, &results.findings, &results.evidence);
+    let mut warnings = config.warnings.clone();
+    warnings.extend(ingested.warnings);
+    if options.tenant.is_some() {
+        warnings.push("--tenant: tenant scoping and redaction are not applied by this version yet; the pack is platform-wide".to_string());
+    }
+    let assessment = Assessment {
+        tool_version: TOOL_VERSION,
+        generated_at: options.generated_at,
+        organisation: config.organisation.clone(),
+        period,
+        policy: config.policy.clone(),
+        template: options.template.clone(),
+        tenant: options.tenant.clone(),
+        findings: results.findings,
+        evidence: results.evidence,
+        controls,
+        incidents: results.incidents,
+        services: results.services,
+        maintenance: results.maintenance,
+        inputs: ingested.files,
+        rejected: ingested.rejected,
+        signers: Vec::new(),
+    };
+    Ok((assessment, warnings))
+}
+
+/// Renders every file of the pack but the manifest, from the one assessment.
+pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
+    let file = |path: &str, bytes: Vec<u8>| PackFile {
+        path: path.to_string(),
+        bytes,
+    };
+    let mut files = vec![
+        file("findings.csv", render::csv::findings(assessment)?),
+        file("controls.csv", render::csv::controls(assessment)?),
+        file("incidents.csv", render::csv::incidents(assessment)?),
+        file("inputs.csv", render::csv::inputs(assessment)?),
+        file("rejected.csv", render::csv::rejected(assessment)?),
+        file("summary.json", render::json::summary(assessment)?),
+        file("junit.xml", render::junit::render(assessment)),
+    ];
+    for (check, table) in &assessment.evidence {
+        files.push(file(
+            &format!("evidence/{}.csv", check.as_str()),
+            render::csv::evidence(table)?,
+        ));
+    }
+    let index: Vec<PackEntry> = files
+        .iter()
+        .map(|f| PackEntry {
+            path: f.path.clone(),
+            sha256: f.sha256(),
+            bytes: f.bytes.len() as u64,
+        })
+        .collect();
+    let template = Template::built_in(&assessment.template)?;
+    files.push(file(
+        "report.pdf",
+        render::pdf::render(assessment, &template, &index)?,
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// What `report` produced.
+#[derive(Debug)]
+pub struct ReportOutcome {
+    pub assessment: Assessment,
+    pub out: PathBuf,
+    pub files: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The default pack directory: `packs/<template>-<period>[-<tenant>]`.
+pub fn default_out(options: &RunOptions, period: &Period) -> PathBuf {
+    let mut name = format!("{}-{}", options.template, period.label);
+    if let Some(tenant) = &options.tenant {
+        name.push('-');
+        name.push_str(tenant);
+    }
+    Path::new("packs").join(name)
+}
+
+/// `auditpack report`: assess and write the pack.
+pub fn report(
+    config: &Config,
+    options: &RunOptions,
+    out: Option<&Path>,
+    observer: &dyn Observer,
+) -> Result<ReportOutcome, Error> {
+    let (assessment, mut warnings) = assess(config, options, observer)?;
+    observer.stage("rendering");
+    let files = render_pack(&assessment)?;
+    let out = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_out(options, &assessment.period));
+    pack::write(&out, &files)?;
+    warnings.push("the pack is not signed: this version writes SHA256SUMS without SHA256SUMS.sig and an unsigned report.pdf".to_string());
+    let mut names: Vec<String> = files.into_iter().map(|f| f.path).collect();
+    names.push(pack::MANIFEST.to_string());
+    names.sort();
+    Ok(ReportOutcome {
+        assessment,
+        out,
+        files: names,
+        warnings,
+    })
+}
+
+/// `auditpack check`: assess, and write `junit.xml` / `summary.json` where asked.
+pub fn check(
+    config: &Config,
+    options: &RunOptions,
+    junit: Option<&Path>,
+    json: Option<&Path>,
+    observer: &dyn Observer,
+) -> Result<(Assessment, Vec<String>), Error> {
+    let (assessment, warnings) = assess(config, options, observer)?;
+    let write = |path: &Path, bytes: Vec<u8>| {
+        std::fs::write(path, bytes).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            action: "write the report file",
+            source,
+        })
+    };
+    if let Some(path) = junit {
+        write(path, render::junit::render(&assessment))?;
+    }
+    if let Some(path) = json {
+        write(path, render::json::summary(&assessment)?)?;
+    }
+    Ok((assessment, warnings))
+}
+
+/// `auditpack inputs`: what each declared input resolves to, read as a run would.
+pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, Error> {
+    let mut warnings = Vec::new();
+    let planned = ingest::plan(config, &mut warnings)?;
+    let ingested = ingest::ingest(config, observer)?;
+    let entries = config
+        .inputs
+        .iter()
+        .map(|input| {
+            let files = planned
+                .iter()
+                .filter(|p| p.input_index == input.index)
+                .filter_map(|p| ingested.files.iter().find(|f| f.path == p.display).cloned())
+                .collect();
+            InputEntry {
+                index: input.index,
+                kind: input.kind.as_str(),
+                format: input.format.as_str(),
+                path: input.path_text.clone(),
+                files,
+            }
+        })
+        .collect();
+    warnings.extend(ingested.warnings);
+    warnings.dedup();
+    Ok(InputsReport {
+        entries,
+        rejected: ingested.rejected,
+        warnings,
+    })
+}
+
+#[derive(Debug)]
+pub struct InputEntry {
+    pub index: usize,
+    pub kind: &'static str,
+    pub format: &'static str,
+    pub path: String,
+    pub files: Vec<model::InputFile>,
+}
+
+#[derive(Debug)]
+pub struct InputsReport {
+    pub entries: Vec<InputEntry>,
+    pub rejected: Vec<model::Rejected>,
+    pub warnings: Vec<String>,
+}
+
+/// `auditpack controls`: the catalogue with its bindings and, for the period, the
+/// Statement of Applicability.
+pub fn controls(
+    config: &Config,
+    options: &RunOptions,
+    observer: &dyn Observer,
+) -> Result<(Catalog, Assessment), Error> {
+    let catalog = load_catalog(config)?;
+    let (assessment, _) = assess(config, options, observer)?;
+    Ok((catalog, assessment))
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `auditpack` binary: everything is in the library; `cli::run` decides the exit code.
+
+fn main() -> std::process::ExitCode {
+    auditpack::cli::run()
+}

@@ -1,1 +1,173 @@
-fn main() {}
+//! `auditpack-fixturegen`: seeded, deterministic fixtures for auditpack.
+//!
+//! ```text
+//! auditpack-fixturegen demo --out DIR [--seed N]
+//! ```
+//!
+//! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
+//! 2026): config, probe and maintenance evidence, and a README stating what a
+//! correct tool must conclude. The same seed always yields byte-identical files.
+//!
+//! The argument parser is hand-written because the crate's only dependency is
+//! `chrono`: a generator that must reproduce the same bytes for years should
+//! carry as little as possible that can change under it.
+
+mod demo;
+mod prng;
+mod readme;
+mod reference;
+mod time;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The default seed: a nod to ISO/IEC 27001.
+const DEFAULT_SEED: u64 = 27_001;
+
+const USAGE: &str = "usage: auditpack-fixturegen demo --out DIR [--seed N]
+
+  demo    write the demo organisation (config, evidence, README) into DIR
+  --out   output directory (created if missing; existing files are overwritten)
+  --seed  seed for jitter, latencies and isolated failures (default 27001)";
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Demo { out: PathBuf, seed: u64 },
+    Help,
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        Some("demo") => {}
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some(other) => return Err(format!("unknown command `{other}`")),
+        None => return Err("missing command".to_string()),
+    }
+    let (mut out, mut seed) = (None, DEFAULT_SEED);
+    while let Some(arg) = it.next() {
+        // Accept both `--out DIR` and `--out=DIR`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("`{flag}` needs a value"))
+        };
+        match flag {
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--seed" => {
+                let v = value()?;
+                seed = v
+                    .parse()
+                    .map_err(|_| format!("`--seed` expects an unsigned integer, got `{v}`"))?;
+            }
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let out = out.ok_or("`demo` needs `--out DIR`")?;
+    Ok(Command::Demo { out, seed })
+}
+
+/// The conclusions the scenario is built to produce, whatever the seed. Checked
+/// on every run so that an edit to the scenario cannot silently change what
+/// the README promises.
+const INTENT: [(&str, &str, &str); 4] = [
+    ("payroll-api", "FAIL", "PASS"),
+    ("payroll-web", "PASS", "PASS"),
+    ("jobs-api", "FAIL", "PASS"),
+    ("customer-portal", "PASS", "PASS"),
+];
+
+fn run_demo(out: PathBuf, seed: u64) -> Result<(), String> {
+    let scenario = demo::Demo::new(seed);
+    let io_err = |e: std::io::Error| format!("writing {}: {e}", out.display());
+    let mut output = demo::write(&scenario, &out).map_err(io_err)?;
+    let readme_path = out.join("README.md");
+    std::fs::write(&readme_path, readme::render(&scenario, &output)).map_err(io_err)?;
+    output.files.push(readme_path);
+
+    print!("{}", readme::summary(&scenario, &output));
+    for path in &output.files {
+        println!("  wrote {}", path.display());
+    }
+    for (service, want_a, want_c) in INTENT {
+        let r = output
+            .services
+            .iter()
+            .find(|r| r.service == service)
+            .ok_or_else(|| format!("scenario lost service {service}"))?;
+        let got = readme::conclusions(&r.exact);
+        if got != (want_a, want_c) {
+            return Err(format!(
+                "scenario no longer does what it is for: {service} gives availability {} / \
+                 coverage {}, intended {want_a} / {want_c}",
+                got.0, got.1
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match parse(&args) {
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Ok(Command::Demo { out, seed }) => run_demo(out, seed),
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_demo() {
+        assert_eq!(
+            parse(&args("demo --out x --seed 7")),
+            Ok(Command::Demo {
+                out: PathBuf::from("x"),
+                seed: 7
+            })
+        );
+        assert_eq!(
+            parse(&args("demo --out=x")),
+            Ok(Command::Demo {
+                out: PathBuf::from("x"),
+                seed: DEFAULT_SEED
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        assert!(parse(&args("demo")).is_err());
+        assert!(parse(&args("demo --out")).is_err());
+        assert!(parse(&args("demo --out x --seed -1")).is_err());
+        assert!(parse(&args("demo --out x --frob")).is_err());
+        assert!(parse(&args("bench")).is_err());
+    }
+}

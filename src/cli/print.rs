@@ -1,0 +1,175 @@
+//! What the commands print: a result summary on stdout, warnings on stderr.
+
+use crate::config::format_duration;
+use crate::model::{Assessment, Finding, Status};
+use crate::period::format_local;
+use crate::{InputsReport, ReportOutcome};
+
+pub fn warnings(warnings: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for warning in warnings {
+        eprintln!("auditpack: warning: {warning}");
+    }
+}
+
+fn measured(finding: &Finding) -> String {
+    match finding.measured {
+        Some(m) => format!("{} {}", finding.unit.format(m), finding.unit.as_str()),
+        None => "-".to_string(),
+    }
+}
+
+fn counts_line(assessment: &Assessment) -> String {
+    let counts = assessment.counts();
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| counts.get(**s) > 0)
+        .map(|s| format!("{} {}", counts.get(*s), s.as_str()))
+        .collect();
+    format!("{} findings: {}", counts.total(), parts.join(", "))
+}
+
+fn findings_table(assessment: &Assessment, all: bool) {
+    for finding in &assessment.findings {
+        if !all && finding.status == Status::Pass {
+            continue;
+        }
+        println!(
+            "  {:<14} {:<34} {:<24} {:>16}  {}",
+            finding.status.as_str(),
+            finding.check.as_str(),
+            finding.subject,
+            measured(finding),
+            finding.detail
+        );
+    }
+}
+
+pub fn report(outcome: &ReportOutcome, verbose: bool) {
+    let assessment = &outcome.assessment;
+    println!(
+        "{} {} ({} to {}): verdict {}",
+        assessment.organisation.name,
+        assessment.period.label,
+        format_local(assessment.period.start, assessment.period.timezone),
+        format_local(assessment.period.end, assessment.period.timezone),
+        assessment.verdict().as_str().to_uppercase()
+    );
+    println!("{}", counts_line(assessment));
+    for service in &assessment.services {
+        let percent = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.4}%"));
+        println!(
+            "  {:<24} availability {:>10}  coverage {:>10}  down {:>8}  incidents {}",
+            service.service,
+            percent(service.availability),
+            percent(service.coverage),
+            format_duration(service.down_ms),
+            service.incidents
+        );
+    }
+    if verbose {
+        findings_table(assessment, true);
+    }
+    println!(
+        "pack written to {} ({} files)",
+        outcome.out.display(),
+        outcome.files.len()
+    );
+}
+
+pub fn check(assessment: &Assessment, strict: bool, verbose: bool) {
+    findings_table(assessment, verbose);
+    let failing = assessment
+        .findings
+        .iter()
+        .filter(|f| f.status.is_failing(strict))
+        .count();
+    println!(
+        "{}{}: {}",
+        counts_line(assessment),
+        if strict { " (strict)" } else { "" },
+        if failing > 0 {
+            format!("FAIL ({failing} failing)")
+        } else {
+            "PASS".to_string()
+        }
+    );
+}
+
+pub fn controls(assessment: &Assessment) {
+    println!(
+        "{:<6} {:<15} {:<14} {:<60} checks",
+        "id", "theme", "status", "title"
+    );
+    for control in &assessment.controls {
+        let checks: Vec<&str> = control.checks.iter().map(|c| c.as_str()).collect();
+        println!(
+            "{:<6} {:<15} {:<14} {:<60} {}",
+            control.id,
+            control.theme,
+            control.status.as_str(),
+            truncate(&control.title, 60),
+            checks.join(", ")
+        );
+    }
+    let counts = assessment.control_counts();
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    println!(
+        "{} controls for {}: {}",
+        assessment.controls.len(),
+        assessment.period.label,
+        parts.join(", ")
+    );
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+pub fn inputs(report: &InputsReport, verbose: bool) {
+    for entry in &report.entries {
+        println!(
+            "input[{}] {} ({}): {}",
+            entry.index + 1,
+            entry.kind,
+            entry.format,
+            entry.path
+        );
+        if entry.files.is_empty() {
+            println!("  (no files)");
+        }
+        for file in &entry.files {
+            println!(
+                "  {}  {} bytes  {} rows  {} rejected  sha256 {}",
+                file.path, file.bytes, file.rows, file.rejected_rows, file.sha256
+            );
+        }
+    }
+    let shown = if verbose {
+        report.rejected.len()
+    } else {
+        report.rejected.len().min(20)
+    };
+    for rejected in &report.rejected[..shown] {
+        println!(
+            "rejected {}:{}: {}",
+            rejected.path, rejected.line, rejected.reason
+        );
+    }
+    if shown < report.rejected.len() {
+        println!(
+            "... and {} more rejected rows (--verbose shows all)",
+            report.rejected.len() - shown
+        );
+    }
+}

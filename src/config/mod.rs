@@ -1,0 +1,600 @@
+//! `auditpack.toml` → a validated [`Config`] (SPEC §3).
+//!
+//! Two stages, like cargo-deny: serde parses the TOML with spans (unknown keys and
+//! wrong types are refused there), then `validate` checks values and collects every
+//! problem, each naming the file, the line, the key and what was expected, so a user
+//! fixes them all in one go. Nothing here reads evidence files or prints.
+
+mod duration;
+mod raw;
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+pub use duration::{format_duration, parse_duration};
+
+use crate::error::Error;
+use crate::model::{Millis, Organisation};
+use raw::{RawConfig, RawInput, RawPolicy};
+
+/// What an `[[input]]` carries: the canonical table it fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InputKind {
+    Audit,
+    Leavers,
+    Backups,
+    RestoreTests,
+    Probes,
+    Maintenance,
+    Alerts,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 7] = [
+        InputKind::Audit,
+        InputKind::Leavers,
+        InputKind::Backups,
+        InputKind::RestoreTests,
+        InputKind::Probes,
+        InputKind::Maintenance,
+        InputKind::Alerts,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Audit => "audit",
+            InputKind::Leavers => "leavers",
+            InputKind::Backups => "backups",
+            InputKind::RestoreTests => "restore_tests",
+            InputKind::Probes => "probes",
+            InputKind::Maintenance => "maintenance",
+            InputKind::Alerts => "alerts",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InputKind> {
+        InputKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// How an input file is written: canonical CSV/NDJSON or a tool's native output (§5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Csv,
+    Ndjson,
+    Restic,
+    Borg,
+    Pgbackrest,
+    Prometheus,
+    Alertmanager,
+    Cloudtrail,
+    Okta,
+}
+
+impl Format {
+    pub const ALL: [Format; 9] = [
+        Format::Csv,
+        Format::Ndjson,
+        Format::Restic,
+        Format::Borg,
+        Format::Pgbackrest,
+        Format::Prometheus,
+        Format::Alertmanager,
+        Format::Cloudtrail,
+        Format::Okta,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Ndjson => "ndjson",
+            Format::Restic => "restic",
+            Format::Borg => "borg",
+            Format::Pgbackrest => "pgbackrest",
+            Format::Prometheus => "prometheus",
+            Format::Alertmanager => "alertmanager",
+            Format::Cloudtrail => "cloudtrail",
+            Format::Okta => "okta",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    /// The kind a native format fills; `None` for the canonical formats (any kind).
+    pub fn native_kind(self) -> Option<InputKind> {
+        match self {
+            Format::Csv | Format::Ndjson => None,
+            Format::Restic | Format::Borg | Format::Pgbackrest => Some(InputKind::Backups),
+            Format::Prometheus => Some(InputKind::Probes),
+            Format::Alertmanager => Some(InputKind::Alerts),
+            Format::Cloudtrail | Format::Okta => Some(InputKind::Audit),
+        }
+    }
+
+    /// File endings picked up when an input names a directory.
+    pub fn file_endings(self) -> &'static [&'static str] {
+        match self {
+            Format::Csv => &[".csv"],
+            Format::Ndjson | Format::Alertmanager => &[".ndjson", ".jsonl", ".json"],
+            Format::Cloudtrail => &[".json", ".json.gz", ".ndjson", ".jsonl"],
+            Format::Okta => &[".json", ".ndjson", ".jsonl"],
+            Format::Restic | Format::Borg | Format::Pgbackrest | Format::Prometheus => &[".json"],
+        }
+    }
+}
+
+/// The `[policy]` table with every default of SPEC §3 applied. Durations in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub uptime_target_percent: f64,
+    /// 0 means a majority of the service's locations.
+    pub probe_quorum: usize,
+    pub max_sample_gap: Millis,
+    pub min_monitoring_coverage_percent: f64,
+    pub maintenance_notice: Millis,
+    pub rpo: Millis,
+    pub offsite_max_age: Millis,
+    pub retention_min: Millis,
+    pub restore_test_max_age: Millis,
+    pub mfa_required_roles: Vec<String>,
+    pub leaver_deactivation_max: Millis,
+    pub shared_credential_rotation_max: Millis,
+    pub max_log_gap: Millis,
+    pub alert_resolution_max: Millis,
+}
+
+const HOUR: Millis = 3_600_000;
+const DAY: Millis = 24 * HOUR;
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            uptime_target_percent: 99.9,
+            probe_quorum: 0,
+            max_sample_gap: 5 * 60_000,
+            min_monitoring_coverage_percent: 99.0,
+            maintenance_notice: 48 * HOUR,
+            rpo: 4 * HOUR,
+            offsite_max_age: 24 * HOUR,
+            retention_min: 90 * DAY,
+            restore_test_max_age: 90 * DAY,
+            mfa_required_roles: vec!["admin".to_string(), "support".to_string()],
+            leaver_deactivation_max: 24 * HOUR,
+            shared_credential_rotation_max: 24 * HOUR,
+            max_log_gap: 24 * HOUR,
+            alert_resolution_max: 24 * HOUR,
+        }
+    }
+}
+
+impl Policy {
+    /// A policy value by its key, as a number (durations in milliseconds), for floors.
+    pub fn value(&self, key: &str) -> Option<f64> {
+        let ms = |value: Millis| Some(value as f64);
+        match key {
+            "uptime_target_percent" => Some(self.uptime_target_percent),
+            "probe_quorum" => Some(self.probe_quorum as f64),
+            "max_sample_gap" => ms(self.max_sample_gap),
+            "min_monitoring_coverage_percent" => Some(self.min_monitoring_coverage_percent),
+            "maintenance_notice" => ms(self.maintenance_notice),
+            "rpo" => ms(self.rpo),
+            "offsite_max_age" => ms(self.offsite_max_age),
+            "retention_min" => ms(self.retention_min),
+            "restore_test_max_age" => ms(self.restore_test_max_age),
+            "leaver_deactivation_max" => ms(self.leaver_deactivation_max),
+            "shared_credential_rotation_max" => ms(self.shared_credential_rotation_max),
+            "max_log_gap" => ms(self.max_log_gap),
+            "alert_resolution_max" => ms(self.alert_resolution_max),
+            _ => None,
+        }
+    }
+
+    /// Whether a policy key holds a duration (for writing floors and values back).
+    pub fn is_duration(key: &str) -> bool {
+        !matches!(
+            key,
+            "uptime_target_percent" | "probe_quorum" | "min_monitoring_coverage_percent"
+        )
+    }
+}
+
+/// One validated `[[input]]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Position in the config, from 0; the first entry that matches a file reads it.
+    pub index: usize,
+    pub kind: InputKind,
+    pub format: Format,
+    /// The path as written in the config.
+    pub path_text: String,
+    /// The path joined to the config file's directory.
+    pub path: PathBuf,
+    pub source: Option<String>,
+    pub repository: Option<String>,
+    pub region: Option<String>,
+    pub tenant: Option<String>,
+    /// Applies to every naive time in the input.
+    pub timezone: Option<Tz>,
+    pub location_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signing {
+    pub ssh_key: Option<PathBuf>,
+    pub pdf_key: Option<PathBuf>,
+    pub pdf_certificate: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ControlsConfig {
+    /// A directory holding `annex-a.csv` and `bindings.toml`; `None` = built in.
+    pub catalog: Option<PathBuf>,
+    pub attestations: Option<PathBuf>,
+    pub waivers: Option<PathBuf>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The config file as given.
+    pub path: PathBuf,
+    /// Its directory: relative paths in the config are relative to it.
+    pub dir: PathBuf,
+    pub organisation: Organisation,
+    pub policy: Policy,
+    pub inputs: Vec<Input>,
+    pub signing: Option<Signing>,
+    pub controls: ControlsConfig,
+    /// Things the user should know that do not stop the run.
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    /// Reads and validates a config file. Every problem is reported at once.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            action: "read the configuration file",
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Validates config text read from `path` (used for relative paths and messages).
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| Error::Config {
+            path: path.to_path_buf(),
+            problems: vec![raw::describe_toml_error(text, &error)],
+        })?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."))
+            .to_path_buf();
+        let mut problems = Problems {
+            text,
+            list: Vec::new(),
+        };
+        let config = validate(raw, path, &dir, &mut problems);
+        if problems.list.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::Config {
+                path: path.to_path_buf(),
+                problems: problems.list,
+            })
+        }
+    }
+
+    /// The declared inputs of one kind.
+    pub fn inputs_of(&self, kind: InputKind) -> impl Iterator<Item = &Input> {
+        self.inputs.iter().filter(move |input| input.kind == kind)
+    }
+}
+
+/// Collects validation problems with the line they were found on.
+struct Problems<'a> {
+    text: &'a str,
+    list: Vec<String>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, span: std::ops::Range<usize>, key: &str, message: impl std::fmt::Display) {
+        let line = raw::line_of(self.text, span.start);
+        self.list.push(format!("line {line}: {key}: {message}"));
+    }
+}
+
+fn validate(raw: RawConfig, path: &Path, dir: &Path, problems: &mut Problems<'_>) -> Config {
+    let timezone = parse_timezone(
+        &raw.organisation.timezone,
+        "organisation.timezone",
+        problems,
+    );
+    let organisation = Organisation {
+        name: raw.organisation.name.clone(),
+        timezone: timezone.unwrap_or(Tz::UTC),
+        primary_region: raw.organisation.primary_region.clone().unwrap_or_default(),
+    };
+    let policy = validate_policy(raw.policy, problems);
+    let inputs = raw
+        .inputs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, input)| validate_input(index, input, dir, problems))
+        .collect();
+    let join = |p: &Option<String>| p.as_ref().map(|p| dir.join(p));
+    let signing = raw.signing.map(|s| Signing {
+        ssh_key: join(&s.ssh_key),
+        pdf_key: join(&s.pdf_key),
+        pdf_certificate: join(&s.pdf_certificate),
+    });
+    let controls = raw
+        .controls
+        .map(|c| ControlsConfig {
+            catalog: join(&c.catalog),
+            attestations: join(&c.attestations),
+            waivers: join(&c.waivers),
+        })
+        .unwrap_or_default();
+    let mut warnings = Vec::new();
+    if controls.attestations.is_some() || controls.waivers.is_some() {
+        warnings.push(
+            "[controls] attestations and waivers are not applied by this version yet".to_string(),
+        );
+    }
+    Config {
+        path: path.to_path_buf(),
+        dir: dir.to_path_buf(),
+        organisation,
+        policy,
+        inputs,
+        signing,
+        controls,
+        warnings,
+    }
+}
+
+fn parse_timezone(
+    value: &toml::Spanned<String>,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Option<Tz> {
+    match value.get_ref().parse::<Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            problems.at(
+                value.span(),
+                key,
+                format!(
+                    "expected an IANA time zone name such as `Australia/Melbourne` or `UTC`, found `{}`",
+                    value.get_ref()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn validate_policy(raw: RawPolicy, problems: &mut Problems<'_>) -> Policy {
+    let defaults = Policy::default();
+    let mut duration = |value: Option<toml::Spanned<String>>, key: &str, default: Millis| {
+        let Some(value) = value else {
+            return default;
+        };
+        match parse_duration(value.get_ref()) {
+            Ok(ms) => ms,
+            Err(message) => {
+                problems.at(value.span(), &format!("policy.{key}"), message);
+                default
+            }
+        }
+    };
+    let max_sample_gap = duration(
+        raw.max_sample_gap,
+        "max_sample_gap",
+        defaults.max_sample_gap,
+    );
+    let maintenance_notice = duration(
+        raw.maintenance_notice,
+        "maintenance_notice",
+        defaults.maintenance_notice,
+    );
+    let rpo = duration(raw.rpo, "rpo", defaults.rpo);
+    let offsite_max_age = duration(
+        raw.offsite_max_age,
+        "offsite_max_age",
+        defaults.offsite_max_age,
+    );
+    let retention_min = duration(raw.retention_min, "retention_min", defaults.retention_min);
+    let restore_test_max_age = duration(
+        raw.restore_test_max_age,
+        "restore_test_max_age",
+        defaults.restore_test_max_age,
+    );
+    let leaver_deactivation_max = duration(
+        raw.leaver_deactivation_max,
+        "leaver_deactivation_max",
+        defaults.leaver_deactivation_max,
+    );
+    let shared_credential_rotation_max = duration(
+        raw.shared_credential_rotation_max,
+        "shared_credential_rotation_max",
+        defaults.shared_credential_rotation_max,
+    );
+    let max_log_gap = duration(raw.max_log_gap, "max_log_gap", defaults.max_log_gap);
+    let alert_resolution_max = duration(
+        raw.alert_resolution_max,
+        "alert_resolution_max",
+        defaults.alert_resolution_max,
+    );
+    if max_sample_gap <= 0 {
+        problems
+            .list
+            .push("policy.max_sample_gap: expected a duration above 0s".to_string());
+    }
+    let mut percent =
+        |value: Option<toml::Spanned<f64>>, key: &str, default: f64, open_low: bool| {
+            let Some(value) = value else {
+                return default;
+            };
+            let number = *value.get_ref();
+            let valid = number <= 100.0
+                && if open_low {
+                    number > 0.0
+                } else {
+                    number >= 0.0
+                };
+            if !valid {
+                let range = if open_low {
+                    "above 0 and at most 100"
+                } else {
+                    "from 0 to 100"
+                };
+                problems.at(
+                    value.span(),
+                    &format!("policy.{key}"),
+                    format!("expected a percentage {range}, found {number}"),
+                );
+                return default;
+            }
+            number
+        };
+    let uptime_target_percent = percent(
+        raw.uptime_target_percent,
+        "uptime_target_percent",
+        defaults.uptime_target_percent,
+        true,
+    );
+    let min_monitoring_coverage_percent = percent(
+        raw.min_monitoring_coverage_percent,
+        "min_monitoring_coverage_percent",
+        defaults.min_monitoring_coverage_percent,
+        false,
+    );
+    Policy {
+        uptime_target_percent,
+        probe_quorum: raw
+            .probe_quorum
+            .map_or(defaults.probe_quorum, |q| q as usize),
+        max_sample_gap,
+        min_monitoring_coverage_percent,
+        maintenance_notice,
+        rpo,
+        offsite_max_age,
+        retention_min,
+        restore_test_max_age,
+        mfa_required_roles: raw
+            .mfa_required_roles
+            .unwrap_or(defaults.mfa_required_roles),
+        leaver_deactivation_max,
+        shared_credential_rotation_max,
+        max_log_gap,
+        alert_resolution_max,
+    }
+}
+
+fn validate_input(
+    index: usize,
+    raw: RawInput,
+    dir: &Path,
+    problems: &mut Problems<'_>,
+) -> Option<Input> {
+    let entry = format!("input[{}]", index + 1);
+    let kind = InputKind::parse(raw.kind.get_ref());
+    if kind.is_none() {
+        let valid: Vec<&str> = InputKind::ALL.iter().map(|k| k.as_str()).collect();
+        problems.at(
+            raw.kind.span(),
+            &format!("{entry}.kind"),
+            format!(
+                "expected one of {}, found `{}`",
+                valid.join(", "),
+                raw.kind.get_ref()
+            ),
+        );
+    }
+    let format = Format::parse(raw.format.get_ref());
+    if format.is_none() {
+        let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        problems.at(
+            raw.format.span(),
+            &format!("{entry}.format"),
+            format!(
+                "expected one of {}, found `{}`",
+                valid.join(", "),
+                raw.format.get_ref()
+            ),
+        );
+    }
+    if let (Some(kind), Some(format)) = (kind, format) {
+        if let Some(native_kind) = format.native_kind() {
+            if native_kind != kind {
+                problems.at(
+                    raw.format.span(),
+                    &format!("{entry}.format"),
+                    format!(
+                        "format `{}` holds `{}` evidence, not `{}`",
+                        format.as_str(),
+                        native_kind.as_str(),
+                        kind.as_str()
+                    ),
+                );
+            }
+        }
+    }
+    let timezone = raw
+        .timezone
+        .as_ref()
+        .and_then(|tz| parse_timezone(tz, &format!("{entry}.timezone"), problems));
+    if format == Some(Format::Borg) && raw.timezone.is_none() {
+        problems.at(
+            raw.format.span(),
+            &format!("{entry}.timezone"),
+            "borg prints naive local times: expected `timezone` (an IANA name) on this input",
+        );
+    }
+    let path_text = raw.path.get_ref().clone();
+    let path = dir.join(&path_text);
+    let is_glob = path_text.contains(['*', '?', '[']);
+    if path_text.trim().is_empty() {
+        problems.at(
+            raw.path.span(),
+            &format!("{entry}.path"),
+            "expected a file, directory or glob",
+        );
+    } else if !is_glob && !path.exists() {
+        problems.at(
+            raw.path.span(),
+            &format!("{entry}.path"),
+            format!("no such file or directory: {}", path.display()),
+        );
+    }
+    let wants_source = format.is_some_and(|f| matches!(f, Format::Restic | Format::Borg));
+    if wants_source && raw.source.is_none() {
+        problems.at(
+            raw.format.span(),
+            &format!("{entry}.source"),
+            "native backup formats cannot say which source they back up: expected `source`",
+        );
+    }
+    Some(Input {
+        index,
+        kind: kind?,
+        format: format?,
+        path_text,
+        path,
+        source: raw.source,
+        repository: raw.repository,
+        region: raw.region,
+        tenant: raw.tenant,
+        timezone,
+        location_label: raw.location_label,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,47 @@
+//! Fatal errors: the run cannot be done (exit 2). Bad rows are not errors: they are
+//! [`crate::model::Rejected`] values carried into the pack; failing checks are statuses.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Every problem found in the configuration, each naming the line and key.
+    #[error("{}: invalid configuration:\n  {}", path.display(), problems.join("\n  "))]
+    Config {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    /// An input file that cannot be used at all (wrong format, missing columns).
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Input {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Bad command-line arguments or environment (e.g. `SOURCE_DATE_EPOCH`).
+    #[error("{0}")]
+    Usage(String),
+    /// The built-in or configured control catalogue is inconsistent.
+    #[error("{}: {message}", path.display())]
+    Catalog { path: PathBuf, message: String },
+    /// A renderer failed (should not happen with valid data).
+    #[error("cannot render {what}: {message}")]
+    Render { what: &'static str, message: String },
+}
+
+impl Error {
+    pub fn input(path: impl Into<PathBuf>, line: Option<u64>, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
+    }
+}

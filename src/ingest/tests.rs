@@ -1,0 +1,237 @@
+//! Adversarial inputs for the canonical readers: every row that cannot be read is
+//! rejected with its physical line, the rest of the file is used.
+
+use std::path::Path;
+
+use super::*;
+use crate::config::Config;
+use crate::observer::Silent;
+
+fn config_with(dir: &Path, inputs: &str) -> Config {
+    let text = format!("[organisation]\nname = \"T\"\ntimezone = \"UTC\"\n{inputs}");
+    Config::parse(&dir.join("auditpack.toml"), &text).expect("valid config")
+}
+
+fn ingest_file(
+    name: &str,
+    content: &[u8],
+    kind: &str,
+    format: &str,
+    extra: &str,
+) -> Result<Ingested, Error> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), content).expect("write");
+    let config = config_with(
+        dir.path(),
+        &format!("[[input]]\nkind = \"{kind}\"\nformat = \"{format}\"\npath = \"{name}\"\n{extra}"),
+    );
+    ingest(&config, &Silent)
+}
+
+fn lines(ingested: &Ingested) -> Vec<(u64, String)> {
+    ingested
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.clone()))
+        .collect()
+}
+
+#[test]
+fn bad_csv_rows_are_rejected_with_their_physical_line() {
+    let csv = "time,service,up,location\n\
+               2026-10-01T00:00:00Z,api,1,syd\n\
+               2026-10-01T00:01:00,api,1,syd\n\
+               yesterday,api,1,syd\n\
+               2026-10-01T00:02:00Z,,1,syd\n\
+               2026-10-01T00:03:00Z,api,maybe,syd\n\
+               2026-10-01T00:04:00Z,api,1\n\
+               2026-10-01T00:05:00Z,\"a\nb\",0,per\n\
+               2026-10-01T00:06:00Z,api,0,per\n";
+    let ingested = ingest_file("p.csv", csv.as_bytes(), "probes", "csv", "").expect("ingest");
+    let rejected = lines(&ingested);
+    let numbers: Vec<u64> = rejected.iter().map(|(l, _)| *l).collect();
+    assert_eq!(numbers, vec![3, 4, 5, 6, 7], "{rejected:?}");
+    assert!(rejected[0].1.contains("without an offset"), "{rejected:?}");
+    assert!(
+        rejected[2].1.contains("missing required value `service`"),
+        "{rejected:?}"
+    );
+    assert!(rejected[3].1.contains("`up` is `maybe`"), "{rejected:?}");
+    assert!(
+        rejected[4].1.contains("expected 4 fields, found 3"),
+        "{rejected:?}"
+    );
+    let file = &ingested.files[0];
+    assert_eq!((file.rows, file.rejected_rows), (3, 5));
+    let table = ingested.tables.get(InputKind::Probes).expect("table");
+    assert_eq!(table.height(), 3);
+    // The record spanning lines 8-9 keeps the number of its first line.
+    let line_numbers: Vec<Option<u64>> = table
+        .column("_line")
+        .expect("_line")
+        .u64()
+        .expect("u64")
+        .iter()
+        .collect();
+    assert_eq!(line_numbers, vec![Some(2), Some(8), Some(10)]);
+}
+
+#[test]
+fn bom_crlf_and_no_final_newline_are_normal() {
+    let csv = "\u{feff}time,service,up\r\n2026-10-01T00:00:00Z,api,true\r\n2026-10-01T00:01:00Z,api,false";
+    let ingested = ingest_file("p.csv", csv.as_bytes(), "probes", "csv", "").expect("ingest");
+    assert!(ingested.rejected.is_empty(), "{:?}", ingested.rejected);
+    assert_eq!(ingested.files[0].rows, 2);
+    assert_eq!(ingested.files[0].bytes, csv.len() as u64);
+}
+
+#[test]
+fn an_empty_file_is_normal_input() {
+    for format in ["csv", "ndjson"] {
+        let ingested = ingest_file("p.x", b"", "probes", format, "").expect("ingest");
+        assert_eq!(ingested.files[0].rows, 0);
+        assert_eq!(
+            ingested.files[0].sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
+
+#[test]
+fn missing_required_columns_stop_the_run_naming_the_file() {
+    let error = ingest_file(
+        "p.csv",
+        b"when,service\n2026-10-01T00:00:00Z,api\n",
+        "probes",
+        "csv",
+        "",
+    )
+    .expect_err("fatal");
+    let message = error.to_string();
+    assert!(
+        message
+            .contains("p.csv:1: not a canonical `probes` CSV: missing required columns time, up"),
+        "{message}"
+    );
+}
+
+#[test]
+fn broken_ndjson_lines_are_rejected_and_the_rest_used() {
+    let ndjson = "{\"time\":\"2026-10-01T00:00:00Z\",\"service\":\"api\",\"up\":true}\n\
+                  {\"time\":\"2026-10-01T00:01:00Z\",\"service\":\"api\",\"up\":\n\
+                  \n\
+                  [1,2]\n\
+                  {\"time\":\"2026-10-01T00:02:00Z\",\"service\":\"api\",\"up\":1,\"latency_ms\":12.5}\r\n\
+                  {\"time\":\"2026-10-01T00:03:00Z\",\"service\":\"api\",\"up\":\"no\",\"location\":null}";
+    let ingested =
+        ingest_file("p.ndjson", ndjson.as_bytes(), "probes", "ndjson", "").expect("ingest");
+    let rejected = lines(&ingested);
+    assert_eq!(
+        rejected.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![2, 4]
+    );
+    assert!(rejected[0].1.starts_with("not JSON"), "{rejected:?}");
+    assert_eq!(rejected[1].1, "not a JSON object");
+    assert_eq!(ingested.files[0].rows, 3);
+}
+
+#[test]
+fn a_file_that_is_not_ndjson_at_all_is_fatal() {
+    let error = ingest_file(
+        "p.ndjson",
+        b"time,service,up\n2026,api,1\n",
+        "probes",
+        "ndjson",
+        "",
+    )
+    .expect_err("fatal");
+    assert!(
+        error.to_string().contains("p.ndjson:1: not NDJSON"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_declared_timezone_reads_naive_times() {
+    let csv = "time,service,up\n2026-10-01 10:00:00,api,1\n";
+    let ingested = ingest_file(
+        "p.csv",
+        csv.as_bytes(),
+        "probes",
+        "csv",
+        "timezone = \"Australia/Melbourne\"\n",
+    )
+    .expect("ingest");
+    assert!(ingested.rejected.is_empty());
+    let table = ingested.tables.get(InputKind::Probes).expect("table");
+    let time = table
+        .column("time")
+        .expect("time")
+        .cast(&polars::prelude::DataType::Int64)
+        .expect("cast");
+    assert_eq!(time.i64().expect("i64").get(0), Some(1_790_812_800_000));
+}
+
+#[test]
+fn a_maintenance_window_that_ends_before_it_starts_is_rejected() {
+    let csv = "service,start,end\napi,2026-10-01T02:00:00Z,2026-10-01T01:00:00Z\n";
+    let ingested = ingest_file("m.csv", csv.as_bytes(), "maintenance", "csv", "").expect("ingest");
+    assert_eq!(
+        lines(&ingested),
+        vec![(2, "`end` is not after `start`".to_string())]
+    );
+}
+
+#[test]
+fn a_file_matched_by_two_inputs_is_read_once_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("probes")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("probes/a.csv"),
+        "time,service,up\n2026-10-01T00:00:00Z,api,1\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("probes/notes.txt"), "not evidence").expect("write");
+    let config = config_with(
+        dir.path(),
+        "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes/\"\n\
+         [[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes/*.csv\"\n",
+    );
+    let ingested = ingest(&config, &Silent).expect("ingest");
+    assert_eq!(ingested.files.len(), 1);
+    assert_eq!(ingested.files[0].path, "probes/a.csv");
+    assert!(
+        ingested.warnings[0].contains("matched by input[1] and input[2]"),
+        "{:?}",
+        ingested.warnings
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leading_outside_an_input_directory_are_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        outside.path().join("secret.csv"),
+        "time,service,up\n2026-10-01T00:00:00Z,x,1\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("probes")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.csv"),
+        dir.path().join("probes/link.csv"),
+    )
+    .expect("symlink");
+    let config = config_with(
+        dir.path(),
+        "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes\"\n",
+    );
+    let ingested = ingest(&config, &Silent).expect("ingest");
+    assert!(ingested.files.is_empty());
+    assert!(
+        ingested.warnings[0].contains("not followed"),
+        "{:?}",
+        ingested.warnings
+    );
+}

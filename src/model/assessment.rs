@@ -1,0 +1,271 @@
+//! The assessment: everything one run found, in the order the outputs show it.
+
+use std::collections::BTreeMap;
+
+use chrono_tz::Tz;
+
+use super::{CheckId, ControlStatus, Millis, Status};
+use crate::config::Policy;
+use crate::period::Period;
+
+/// The unit of a finding's measured value; it fixes the precision outputs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Hours,
+    Days,
+    Count,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Hours => "hours",
+            Unit::Days => "days",
+            Unit::Count => "count",
+        }
+    }
+
+    /// Fixed precision of SPEC §9: percentages 4 decimals, hours and days 2, counts 0.
+    pub fn decimals(self) -> usize {
+        match self {
+            Unit::Percent => 4,
+            Unit::Hours | Unit::Days => 2,
+            Unit::Count => 0,
+        }
+    }
+
+    pub fn format(self, value: f64) -> String {
+        format!("{:.*}", self.decimals(), value)
+    }
+}
+
+/// One row of `findings.csv`: one check, one subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub check: CheckId,
+    /// Annex A control ids the check is bound to.
+    pub controls: Vec<String>,
+    pub subject: String,
+    pub status: Status,
+    /// The measured value, unrounded; `None` when there is nothing to measure.
+    pub measured: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: Unit,
+    pub detail: String,
+    /// The waiver that covers this row, if any (later issue).
+    pub waiver: Option<String>,
+}
+
+/// A typed cell of an evidence table; renderers format it (times as UTC `Z`, fixed
+/// precision for numbers), checks never format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Time(Millis),
+    /// A duration, written in seconds.
+    Seconds(Millis),
+    Percent(f64),
+    Hours(f64),
+    Count(u64),
+    Empty,
+}
+
+/// The rows behind one check's figures: `evidence/<check_id>.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceTable {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A maximal stretch of quorum downtime outside scheduled maintenance (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub service: String,
+    pub start: Millis,
+    pub end: Millis,
+    /// Locations that reported down at some point inside the incident, sorted.
+    pub locations: Vec<String>,
+}
+
+impl Incident {
+    pub fn duration_ms(&self) -> Millis {
+        self.end - self.start
+    }
+}
+
+/// Availability of one service over one local calendar day (for the daily chart).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyAvailability {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    pub start: Millis,
+    pub end: Millis,
+    pub down_ms: Millis,
+    pub no_data_ms: Millis,
+    pub scheduled_ms: Millis,
+    /// `None` when nothing of the day was measured.
+    pub availability: Option<f64>,
+}
+
+/// The figures of SPEC §7 "Availability, exactly" for one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceAvailability {
+    pub service: String,
+    pub locations: Vec<String>,
+    pub quorum: usize,
+    pub period_ms: Millis,
+    pub scheduled_ms: Millis,
+    pub no_data_ms: Millis,
+    pub down_ms: Millis,
+    pub measured_ms: Millis,
+    pub availability: Option<f64>,
+    pub coverage: Option<f64>,
+    pub error_budget_used: Option<f64>,
+    pub incidents: usize,
+    pub daily: Vec<DailyAvailability>,
+}
+
+/// A maintenance window as read, with the verdict on its notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaintenanceWindow {
+    pub service: String,
+    pub start: Millis,
+    pub end: Millis,
+    pub announced_at: Option<Millis>,
+    pub reference: String,
+    /// Announced at least `maintenance_notice` before it started.
+    pub scheduled: bool,
+}
+
+/// One row of `inputs.csv`: a file that was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Path relative to the configuration file's directory, `/`-separated.
+    pub path: String,
+    pub kind: String,
+    pub format: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows: u64,
+    pub rejected_rows: u64,
+}
+
+/// A row that could not be read (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rejected {
+    pub path: String,
+    /// Physical 1-based line, or the element index for whole-document JSON.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// One row of the Statement of Applicability (`controls.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlRow {
+    pub id: String,
+    pub title: String,
+    pub theme: String,
+    pub status: ControlStatus,
+    /// Checks bound to the control that produced rows.
+    pub checks: Vec<CheckId>,
+    pub justification: String,
+    /// Pack files that carry the evidence.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub name: String,
+    pub timezone: Tz,
+    pub primary_region: String,
+}
+
+/// Row counts by status, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub pass: usize,
+    pub fail: usize,
+    pub waived: usize,
+    pub not_evaluated: usize,
+    pub error: usize,
+}
+
+impl StatusCounts {
+    pub fn get(&self, status: Status) -> usize {
+        match status {
+            Status::Pass => self.pass,
+            Status::Fail => self.fail,
+            Status::Waived => self.waived,
+            Status::NotEvaluated => self.not_evaluated,
+            Status::Error => self.error,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.waived + self.not_evaluated + self.error
+    }
+}
+
+/// The single result of a run. Every output is rendered from it.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub tool_version: &'static str,
+    pub generated_at: Millis,
+    pub organisation: Organisation,
+    pub period: Period,
+    pub policy: Policy,
+    pub template: String,
+    pub tenant: Option<String>,
+    /// Sorted by check id (as text), then subject.
+    pub findings: Vec<Finding>,
+    pub evidence: BTreeMap<CheckId, EvidenceTable>,
+    /// Annex A order.
+    pub controls: Vec<ControlRow>,
+    /// Sorted by service, then start.
+    pub incidents: Vec<Incident>,
+    /// Sorted by service.
+    pub services: Vec<ServiceAvailability>,
+    /// Sorted by service, then start.
+    pub maintenance: Vec<MaintenanceWindow>,
+    /// Sorted by path.
+    pub inputs: Vec<InputFile>,
+    /// Sorted by path, then line.
+    pub rejected: Vec<Rejected>,
+    /// Public-key fingerprints of the pack's signers (filled when the pack is signed).
+    pub signers: Vec<String>,
+}
+
+impl Assessment {
+    pub fn counts(&self) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for finding in &self.findings {
+            match finding.status {
+                Status::Pass => counts.pass += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Waived => counts.waived += 1,
+                Status::NotEvaluated => counts.not_evaluated += 1,
+                Status::Error => counts.error += 1,
+            }
+        }
+        counts
+    }
+
+    /// `fail` if any row fails (or errs), else `pass` (SPEC §9).
+    pub fn verdict(&self) -> Status {
+        if self.findings.iter().any(|f| f.status.is_failing(false)) {
+            Status::Fail
+        } else {
+            Status::Pass
+        }
+    }
+
+    pub fn control_counts(&self) -> BTreeMap<ControlStatus, usize> {
+        let mut counts = BTreeMap::new();
+        for control in &self.controls {
+            *counts.entry(control.status).or_insert(0) += 1;
+        }
+        counts
+    }
+}

@@ -1,0 +1,19 @@
+//! The result model: one [`Assessment`] per run, built by the checks and read by every
+//! renderer. Nothing here reads files, prints or touches keys; renderers only format
+//! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree.
+
+mod assessment;
+mod check_id;
+mod rollup;
+mod status;
+
+pub use assessment::{
+    Assessment, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding, Incident, InputFile,
+    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, StatusCounts, Unit,
+};
+pub use check_id::CheckId;
+pub use rollup::roll_up_controls;
+pub use status::{ControlStatus, Status};
+
+/// A UTC instant in milliseconds since the Unix epoch. All computation is on these.
+pub type Millis = i64;

@@ -1,0 +1,110 @@
+//! `junit.xml` (SPEC §9): one testsuite per check, one testcase per findings row;
+//! `fail` → `<failure>`, `error` → `<error>`, `waived`/`not_evaluated` → `<skipped>`.
+
+use std::fmt::Write;
+
+use crate::model::{Assessment, Finding, Status};
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 cannot carry most control characters at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn figure(finding: &Finding) -> String {
+    match (finding.measured, finding.target) {
+        (Some(m), Some(t)) => format!(
+            "measured {} {}, target {}",
+            finding.unit.format(m),
+            finding.unit.as_str(),
+            finding.unit.format(t)
+        ),
+        (Some(m), None) => format!(
+            "measured {} {}",
+            finding.unit.format(m),
+            finding.unit.as_str()
+        ),
+        _ => "nothing measured".to_string(),
+    }
+}
+
+pub fn render(assessment: &Assessment) -> Vec<u8> {
+    let count = |rows: &[&Finding], statuses: &[Status]| {
+        rows.iter().filter(|f| statuses.contains(&f.status)).count()
+    };
+    let all: Vec<&Finding> = assessment.findings.iter().collect();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"auditpack {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+        escape(&assessment.period.label),
+        all.len(),
+        count(&all, &[Status::Fail]),
+        count(&all, &[Status::Error]),
+        count(&all, &[Status::Waived, Status::NotEvaluated]),
+    );
+    let mut checks: Vec<&str> = all.iter().map(|f| f.check.as_str()).collect();
+    checks.dedup();
+    for check in checks {
+        let rows: Vec<&Finding> = all
+            .iter()
+            .copied()
+            .filter(|f| f.check.as_str() == check)
+            .collect();
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"{check}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+            rows.len(),
+            count(&rows, &[Status::Fail]),
+            count(&rows, &[Status::Error]),
+            count(&rows, &[Status::Waived, Status::NotEvaluated]),
+        );
+        for finding in rows {
+            let _ = write!(
+                xml,
+                "    <testcase classname=\"{check}\" name=\"{}\"",
+                escape(&finding.subject)
+            );
+            let message = escape(&format!("{}: {}", figure(finding), finding.detail));
+            match finding.status {
+                Status::Pass => xml.push_str("/>\n"),
+                Status::Fail => {
+                    let _ = write!(
+                        xml,
+                        ">\n      <failure type=\"fail\" message=\"{message}\">{}</failure>\n    </testcase>\n",
+                        escape(&finding.detail)
+                    );
+                }
+                Status::Error => {
+                    let _ = write!(
+                        xml,
+                        ">\n      <error type=\"error\" message=\"{message}\">{}</error>\n    </testcase>\n",
+                        escape(&finding.detail)
+                    );
+                }
+                Status::Waived | Status::NotEvaluated => {
+                    let _ = write!(
+                        xml,
+                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n",
+                        finding.status.as_str(),
+                        escape(&finding.detail)
+                    );
+                }
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml.into_bytes()
+}

@@ -1,0 +1,661 @@
+//! The demo organisation: Southern Cross Hosting Pty Ltd, October 2026.
+//!
+//! The month is a scripted scenario (every planted event sits at a fixed UTC
+//! time, so the README can talk about it) played over seeded noise (sample
+//! jitter, latencies and a few isolated single-location probe failures, which
+//! move with the seed). Each planted event exists to exercise one rule of
+//! SPEC §7 "Availability, exactly"; `Event::verdict` says which.
+//!
+//! Output: `auditpack.toml`, `evidence/probes/<service>.csv`,
+//! `evidence/maintenance.csv` and `README.md` under the chosen directory. Files
+//! are written whole, with LF line endings, in a fixed order, so the same seed
+//! always gives byte-identical files.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::prng::Rng;
+use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
+use crate::time::{rfc3339, utc, HOUR, MIN};
+
+pub const ORGANISATION: &str = "Southern Cross Hosting Pty Ltd";
+pub const TIMEZONE: &str = "Australia/Melbourne";
+pub const PRIMARY_REGION: &str = "au-southeast-1";
+
+/// `uptime_target_percent` and `min_monitoring_coverage_percent` of the config.
+pub const UPTIME_TARGET: f64 = 99.9;
+pub const MIN_COVERAGE: f64 = 99.0;
+
+/// The `[policy]` keys availability depends on, as written to the config.
+pub const POLICY: Policy = Policy {
+    probe_quorum: 0,
+    max_sample_gap: 5 * MIN,
+    maintenance_notice: 48 * HOUR,
+};
+
+/// Seconds between two probes of one service from one location.
+const CADENCE: i64 = MIN;
+/// Each sample lands 0..=MAX_JITTER seconds after its nominal minute, so the
+/// three locations are never perfectly aligned (as with real probe schedulers).
+const MAX_JITTER: i64 = 4;
+/// Isolated single-location failures per service, placed by the seed.
+const BLIPS_PER_SERVICE: usize = 3;
+/// A random blip keeps at least this far from anything planted, so it can never
+/// combine with another location's failure into a quorum.
+const BLIP_CLEARANCE: i64 = 30 * MIN;
+
+pub const SERVICES: [&str; 4] = ["payroll-api", "payroll-web", "jobs-api", "customer-portal"];
+
+/// A probe location and its normal round-trip latency range (ms) to the
+/// Melbourne data centre.
+pub struct Location {
+    pub name: &'static str,
+    pub latency_ms: (i64, i64),
+}
+
+pub const LOCATIONS: [Location; 3] = [
+    Location {
+        name: "syd",
+        latency_ms: (20, 60),
+    },
+    Location {
+        name: "per",
+        latency_ms: (50, 90),
+    },
+    Location {
+        name: "sgp",
+        latency_ms: (90, 150),
+    },
+];
+
+/// The period 2026-10 in Australia/Melbourne: local midnight 1 Oct (AEST) to
+/// local midnight 1 Nov (AEDT), 743 hours because of the DST start on 4 Oct.
+pub fn period() -> (i64, i64) {
+    (utc(2026, 9, 30, 14, 0), utc(2026, 10, 31, 13, 0))
+}
+
+/// Probes run from a little before the period to a little after it, so both
+/// ends are covered by a sample and "evidence just before the period" exists.
+fn data_range() -> (i64, i64) {
+    (utc(2026, 9, 30, 12, 0), utc(2026, 10, 31, 13, 30))
+}
+
+/// One row of `maintenance.csv`.
+pub struct Window {
+    pub reference: &'static str,
+    pub service: &'static str,
+    pub start: i64,
+    pub end: i64,
+    pub announced_at: i64,
+    pub purpose: &'static str,
+}
+
+impl Window {
+    pub fn applies_to(&self, service: &str) -> bool {
+        self.service == "*" || self.service == service
+    }
+
+    pub fn span(&self) -> WindowSpan {
+        WindowSpan {
+            start: self.start,
+            end: self.end,
+            announced_at: Some(self.announced_at),
+        }
+    }
+}
+
+/// What a planted event does to the samples of its locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Samples report `up=0`.
+    Down,
+    /// No samples at all (the probe agent or its pipeline is broken).
+    Silent,
+    /// Still up, but latency triples (a struggling service before it falls over).
+    Slow,
+}
+
+/// A planted event: every sample whose nominal minute is in `[start, end)`, at
+/// one of `locations`, is affected.
+pub struct Event {
+    pub service: &'static str,
+    pub effect: Effect,
+    pub start: i64,
+    pub end: i64,
+    pub locations: Vec<&'static str>,
+    pub what: String,
+    /// What a correct tool concludes about it.
+    pub verdict: String,
+    /// Placed by the seed rather than by the script.
+    pub random: bool,
+}
+
+/// The whole scenario for one seed.
+pub struct Demo {
+    pub seed: u64,
+    pub windows: Vec<Window>,
+    pub events: Vec<Event>,
+}
+
+/// Shorthand for the scripted events below.
+fn planted(
+    service: &'static str,
+    effect: Effect,
+    (start, end): (i64, i64),
+    locations: &[&'static str],
+    what: &str,
+    verdict: &str,
+) -> Event {
+    Event {
+        service,
+        effect,
+        start,
+        end,
+        locations: locations.to_vec(),
+        what: what.to_string(),
+        verdict: verdict.to_string(),
+        random: false,
+    }
+}
+
+/// `[y-m-d h1:m1, y-m-d h2:m2)` in UTC, for one-day spans.
+fn span(y: i32, mo: u32, d: u32, (h1, m1): (u32, u32), (h2, m2): (u32, u32)) -> (i64, i64) {
+    (utc(y, mo, d, h1, m1), utc(y, mo, d, h2, m2))
+}
+
+const ALL: &[&str] = &["syd", "per", "sgp"];
+
+fn windows() -> Vec<Window> {
+    vec![
+        Window {
+            reference: "CHG-2026-0930",
+            service: "payroll-web",
+            start: utc(2026, 9, 30, 13, 0),
+            end: utc(2026, 9, 30, 15, 0),
+            announced_at: utc(2026, 9, 23, 2, 0),
+            purpose: "payroll-web database migration (straddles the period start)",
+        },
+        Window {
+            reference: "CHG-2026-1009",
+            service: "payroll-web",
+            start: utc(2026, 10, 8, 15, 0),
+            end: utc(2026, 10, 8, 15, 30),
+            announced_at: utc(2026, 10, 6, 15, 0),
+            purpose: "TLS certificate rotation, announced exactly 48 h ahead",
+        },
+        Window {
+            reference: "CHG-2026-1018",
+            service: "jobs-api",
+            start: utc(2026, 10, 17, 15, 0),
+            end: utc(2026, 10, 17, 17, 0),
+            announced_at: utc(2026, 10, 10, 14, 30),
+            purpose: "queue broker major-version upgrade",
+        },
+        Window {
+            reference: "CHG-2026-1022",
+            service: "jobs-api",
+            start: utc(2026, 10, 22, 3, 0),
+            end: utc(2026, 10, 22, 3, 45),
+            announced_at: utc(2026, 10, 22, 0, 0),
+            purpose: "emergency kernel patch, announced 3 h ahead (late)",
+        },
+        Window {
+            reference: "CHG-2026-1025",
+            service: "*",
+            start: utc(2026, 10, 24, 14, 0),
+            end: utc(2026, 10, 24, 15, 0),
+            announced_at: utc(2026, 10, 14, 14, 0),
+            purpose: "core switch firmware upgrade, all services",
+        },
+    ]
+}
+
+fn scripted_events() -> Vec<Event> {
+    use Effect::*;
+    const QUORUM: &str = "counts as downtime: quorum (2 of 3) down";
+    const ALONE: &str = "not downtime: one location alone is below quorum";
+    const IN_WINDOW: &str = "excluded: inside a scheduled window";
+    vec![
+        // payroll-api: three real incidents (~50 min) blow the 99.9 % budget.
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 3, (15, 52), (16, 10)),
+            &["syd", "per"],
+            "outage across the DST change (local clock jumps 02:00 AEST -> 03:00 AEDT)",
+            "counts as downtime: quorum down for 18 min of real time, although local \
+             wall-clock times span 78 min",
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 6, (7, 15), (7, 19)),
+            &["per"],
+            "per probe flaps",
+            ALONE,
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 12, (19, 40), (19, 43)),
+            &["per"],
+            "per probe flaps",
+            ALONE,
+        ),
+        planted(
+            "payroll-api",
+            Slow,
+            span(2026, 10, 14, (3, 4), (3, 10)),
+            ALL,
+            "latency triples before the outage",
+            "no effect on availability (still up)",
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 14, (3, 10), (3, 33)),
+            ALL,
+            "outage: database connection pool exhausted",
+            QUORUM,
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 18, (11, 5), (11, 10)),
+            &["per"],
+            "per probe flaps",
+            ALONE,
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 21, (9, 41), (9, 50)),
+            &["syd", "sgp"],
+            "partial outage: one of two load-balancer pools failing",
+            QUORUM,
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 24, (14, 5), (14, 25)),
+            ALL,
+            "down during CHG-2026-1025",
+            IN_WINDOW,
+        ),
+        planted(
+            "payroll-api",
+            Down,
+            span(2026, 10, 28, (23, 20), (23, 23)),
+            &["per"],
+            "per probe flaps",
+            ALONE,
+        ),
+        // payroll-web: windows that test clipping and the inclusive notice bound.
+        planted(
+            "payroll-web",
+            Down,
+            span(2026, 9, 30, (13, 3), (14, 52)),
+            ALL,
+            "down during CHG-2026-0930 (starts before the period)",
+            "excluded: only the in-period part of the window (14:00-15:00Z) is removed, \
+             and it covers the 52 in-period minutes of downtime",
+        ),
+        planted(
+            "payroll-web",
+            Down,
+            span(2026, 10, 8, (15, 4), (15, 24)),
+            ALL,
+            "down during CHG-2026-1009",
+            "excluded: announced exactly 48 h before its start, which is scheduled \
+             (the bound is inclusive)",
+        ),
+        planted(
+            "payroll-web",
+            Down,
+            span(2026, 10, 16, (23, 18), (23, 24)),
+            &["syd", "sgp"],
+            "short incident: bad deploy rolled back",
+            QUORUM,
+        ),
+        planted(
+            "payroll-web",
+            Down,
+            span(2026, 10, 24, (14, 30), (14, 38)),
+            &["syd", "sgp"],
+            "down during CHG-2026-1025",
+            IN_WINDOW,
+        ),
+        // jobs-api: a late window does not excuse its downtime.
+        planted(
+            "jobs-api",
+            Down,
+            span(2026, 10, 11, (22, 40), (22, 54)),
+            ALL,
+            "unannounced outage: worker queue backlog",
+            QUORUM,
+        ),
+        planted(
+            "jobs-api",
+            Down,
+            span(2026, 10, 17, (15, 2), (16, 55)),
+            ALL,
+            "down during CHG-2026-1018",
+            IN_WINDOW,
+        ),
+        planted(
+            "jobs-api",
+            Down,
+            span(2026, 10, 22, (3, 4), (3, 39)),
+            ALL,
+            "down during CHG-2026-1022",
+            "counts as downtime: the window was announced 3 h ahead, under the 48 h \
+             notice, so it is not scheduled",
+        ),
+        planted(
+            "jobs-api",
+            Down,
+            span(2026, 10, 24, (14, 10), (14, 20)),
+            &["per"],
+            "per down during CHG-2026-1025",
+            IN_WINDOW,
+        ),
+        // customer-portal: healthy, but the monitoring itself has holes.
+        planted(
+            "customer-portal",
+            Silent,
+            span(2026, 10, 9, (2, 0), (8, 0)),
+            &["sgp"],
+            "sgp probe agent stopped for 6 h",
+            "still measured: syd and per (2 of 3) have data",
+        ),
+        planted(
+            "customer-portal",
+            Silent,
+            span(2026, 10, 9, (5, 0), (5, 40)),
+            &["per"],
+            "per probe agent restarted while sgp was still out",
+            "no data: only syd has data, fewer than 2 of 3 (the last samples stand \
+             for 5 min, so about 36 min)",
+        ),
+        planted(
+            "customer-portal",
+            Silent,
+            span(2026, 10, 19, (16, 0), (17, 30)),
+            ALL,
+            "probe configuration for the service deleted by mistake, then restored",
+            "no data for about 86 min (90 min minus the 5 min a last sample stands for)",
+        ),
+        planted(
+            "customer-portal",
+            Down,
+            span(2026, 10, 24, (14, 12), (14, 47)),
+            &["per", "sgp"],
+            "down during CHG-2026-1025",
+            IN_WINDOW,
+        ),
+    ]
+}
+
+/// Isolated single-sample failures placed by the seed, away from everything
+/// planted, so they are always below quorum.
+fn random_blips(seed: u64, scripted: &[Event], windows: &[Window]) -> Vec<Event> {
+    let (p0, p1) = period();
+    let mut out: Vec<Event> = Vec::new();
+    for service in SERVICES {
+        let mut rng = Rng::stream(seed, &[service, "blips"]);
+        let mut busy: Vec<(i64, i64)> = scripted
+            .iter()
+            .filter(|e| e.service == service)
+            .map(|e| (e.start, e.end))
+            .chain(
+                windows
+                    .iter()
+                    .filter(|w| w.applies_to(service))
+                    .map(|w| (w.start, w.end)),
+            )
+            .collect();
+        let mut placed = 0;
+        while placed < BLIPS_PER_SERVICE {
+            // Whole minutes, an hour clear of the period ends.
+            let minutes = (p1 - p0 - 2 * HOUR) / MIN;
+            let start = p0 + HOUR + rng.below(minutes as u64) as i64 * MIN;
+            let location = LOCATIONS[rng.below(LOCATIONS.len() as u64) as usize].name;
+            let clear = busy.iter().all(|&(s, e)| {
+                start + CADENCE + BLIP_CLEARANCE <= s || e + BLIP_CLEARANCE <= start
+            });
+            if !clear {
+                continue;
+            }
+            busy.push((start, start + CADENCE));
+            out.push(Event {
+                service,
+                effect: Effect::Down,
+                start,
+                end: start + CADENCE,
+                locations: vec![location],
+                what: format!("isolated {location} probe failure (one sample)"),
+                verdict: "not downtime: one location alone is below quorum".to_string(),
+                random: true,
+            });
+            placed += 1;
+        }
+    }
+    out
+}
+
+impl Demo {
+    pub fn new(seed: u64) -> Self {
+        let windows = windows();
+        let mut events = scripted_events();
+        let blips = random_blips(seed, &events, &windows);
+        events.extend(blips);
+        events.sort_by_key(|e| (e.start, e.end));
+        Demo {
+            seed,
+            windows,
+            events,
+        }
+    }
+}
+
+/// Figures for one service, from the samples actually written.
+pub struct ServiceResult {
+    pub service: &'static str,
+    pub rows: usize,
+    /// SPEC §7 applied to the nominal sample minutes (no jitter): the figures
+    /// planted by construction, in whole minutes.
+    pub planted: Outcome,
+    /// SPEC §7 applied exactly to the jittered samples in the file.
+    pub exact: Outcome,
+}
+
+/// Everything one run produced.
+pub struct Output {
+    pub files: Vec<PathBuf>,
+    pub services: Vec<ServiceResult>,
+}
+
+/// Write the whole demo under `out`.
+pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
+    let probes_dir = out.join("evidence").join("probes");
+    fs::create_dir_all(&probes_dir)?;
+
+    let mut files = Vec::new();
+    let config = out.join("auditpack.toml");
+    fs::write(&config, config_text(demo.seed))?;
+    files.push(config);
+
+    let maintenance = out.join("evidence").join("maintenance.csv");
+    fs::write(&maintenance, maintenance_csv(&demo.windows))?;
+    files.push(maintenance);
+
+    let mut services = Vec::new();
+    for service in SERVICES {
+        let path = probes_dir.join(format!("{service}.csv"));
+        let (rows, (jittered, nominal)) = write_probes(demo, service, &path)?;
+        files.push(path);
+        let windows: Vec<WindowSpan> = demo
+            .windows
+            .iter()
+            .filter(|w| w.applies_to(service))
+            .map(Window::span)
+            .collect();
+        let (p0, p1) = period();
+        let assess = |samples: &[Vec<Sample>]| {
+            let locs: Vec<(&str, &[Sample])> = LOCATIONS
+                .iter()
+                .zip(samples)
+                .map(|(l, s)| (l.name, s.as_slice()))
+                .collect();
+            reference::assess(p0, p1, &locs, &windows, POLICY)
+        };
+        services.push(ServiceResult {
+            service,
+            rows,
+            planted: assess(&nominal),
+            exact: assess(&jittered),
+        });
+    }
+    Ok(Output { files, services })
+}
+
+/// The config, in exactly the shape the README and tests expect.
+fn config_text(seed: u64) -> String {
+    format!(
+        "# Demo organisation for auditpack. Generated by tools/fixturegen (seed {seed}): do not edit by hand.
+[organisation]
+name = \"{ORGANISATION}\"
+timezone = \"{TIMEZONE}\"
+primary_region = \"{PRIMARY_REGION}\"
+
+[policy]
+uptime_target_percent = 99.9
+probe_quorum = 0
+max_sample_gap = \"5m\"
+min_monitoring_coverage_percent = 99.0
+maintenance_notice = \"48h\"
+
+[[input]]
+kind = \"probes\"
+format = \"csv\"
+path = \"evidence/probes/\"
+
+[[input]]
+kind = \"maintenance\"
+format = \"csv\"
+path = \"evidence/maintenance.csv\"
+"
+    )
+}
+
+fn maintenance_csv(windows: &[Window]) -> String {
+    let mut sorted: Vec<&Window> = windows.iter().collect();
+    sorted.sort_by_key(|w| (w.start, w.end, w.service));
+    let mut s = String::from("service,start,end,announced_at,reference\n");
+    for w in sorted {
+        s.push_str(&format!(
+            "{},{},{},{},{}\n",
+            w.service,
+            rfc3339(w.start),
+            rfc3339(w.end),
+            rfc3339(w.announced_at),
+            w.reference
+        ));
+    }
+    s
+}
+
+/// One sample before it is written.
+struct Row {
+    time: i64,
+    location: &'static str,
+    up: bool,
+    latency_ms: i64,
+}
+
+/// Per-location samples: (as written, with jitter) and (nominal minute).
+type SampleSets = (Vec<Vec<Sample>>, Vec<Vec<Sample>>);
+
+/// Write one service's probes file; return its row count and samples.
+fn write_probes(demo: &Demo, service: &str, path: &Path) -> io::Result<(usize, SampleSets)> {
+    let (d0, d1) = data_range();
+    let mut rngs: Vec<Rng> = LOCATIONS
+        .iter()
+        .map(|l| Rng::stream(demo.seed, &[service, l.name]))
+        .collect();
+    // Events per location, so the inner loop only scans its own few.
+    let events: Vec<Vec<&Event>> = LOCATIONS
+        .iter()
+        .map(|l| {
+            demo.events
+                .iter()
+                .filter(|e| e.service == service && e.locations.contains(&l.name))
+                .collect()
+        })
+        .collect();
+
+    let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    w.write_all(b"time,service,location,up,latency_ms\n")?;
+    let (mut jittered, mut nominal): SampleSets = (
+        vec![Vec::new(); LOCATIONS.len()],
+        vec![Vec::new(); LOCATIONS.len()],
+    );
+    let mut rows = 0;
+    let mut minute: Vec<Row> = Vec::with_capacity(LOCATIONS.len());
+
+    let mut base = d0;
+    while base < d1 {
+        minute.clear();
+        for (i, loc) in LOCATIONS.iter().enumerate() {
+            let rng = &mut rngs[i];
+            // Draw the same numbers whatever the sample's fate, so an event
+            // never shifts the noise of the samples after it.
+            let jitter = rng.range(0, MAX_JITTER);
+            let (lo, hi) = loc.latency_ms;
+            // Mean of two uniforms: a triangular spread, like real latency.
+            let mut latency = (rng.range(lo, hi) + rng.range(lo, hi)) / 2;
+
+            let active = |effect| {
+                events[i]
+                    .iter()
+                    .any(|e| e.effect == effect && (e.start..e.end).contains(&base))
+            };
+            if active(Effect::Silent) {
+                continue;
+            }
+            if active(Effect::Slow) {
+                latency *= 3;
+            }
+            let up = !active(Effect::Down);
+            jittered[i].push((base + jitter, up));
+            nominal[i].push((base, up));
+            minute.push(Row {
+                time: base + jitter,
+                location: loc.name,
+                up,
+                latency_ms: latency,
+            });
+        }
+        // Jitter is far below the cadence, so sorting within a minute sorts
+        // the file by (time, location).
+        minute.sort_by(|a, b| (a.time, a.location).cmp(&(b.time, b.location)));
+        for r in &minute {
+            if r.up {
+                writeln!(
+                    w,
+                    "{},{service},{},1,{}",
+                    rfc3339(r.time),
+                    r.location,
+                    r.latency_ms
+                )?;
+            } else {
+                writeln!(w, "{},{service},{},0,", rfc3339(r.time), r.location)?;
+            }
+            rows += 1;
+        }
+        base += CADENCE;
+    }
+    w.flush()?;
+    Ok((rows, (jittered, nominal)))
+}

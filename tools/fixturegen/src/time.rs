@@ -1,0 +1,124 @@
+//! Instants as whole UTC seconds, and how to print them.
+//!
+//! Every sample in the demo sits on a whole second, so the generator (and its
+//! reference assessment) works on `i64` Unix seconds: exact, cheap, and free of
+//! any rounding question. `chrono` is only used to turn calendar dates into
+//! seconds and back into RFC 3339 text.
+//!
+//! The demo organisation lives in Australia/Melbourne, but the fixture crate may
+//! only depend on `chrono` (no tz database), so local time is derived from the
+//! one rule that matters for the window we print: AEST (+10:00) until daylight
+//! saving starts on Sunday 4 October 2026 at 02:00 local, AEDT (+11:00) after.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+/// One minute, in seconds.
+pub const MIN: i64 = 60;
+/// One hour, in seconds.
+pub const HOUR: i64 = 3_600;
+/// One day, in seconds.
+pub const DAY: i64 = 86_400;
+
+/// The UTC instant `y-m-d h:mi:00Z` as Unix seconds.
+///
+/// Panics on an impossible date: every date here is a literal in the scenario.
+pub fn utc(y: i32, m: u32, d: u32, h: u32, mi: u32) -> i64 {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|date| date.and_hms_opt(h, mi, 0))
+        .expect("scenario dates are valid")
+        .and_utc()
+        .timestamp()
+}
+
+fn datetime(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).expect("scenario instants are in range")
+}
+
+/// RFC 3339 UTC with `Z` and second precision, as SPEC §6 writes every time.
+pub fn rfc3339(secs: i64) -> String {
+    datetime(secs).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `2026-10-14 03:10Z`: compact UTC for prose and tables.
+pub fn short_utc(secs: i64) -> String {
+    datetime(secs).format("%Y-%m-%d %H:%MZ").to_string()
+}
+
+/// `HH:MM:SSZ` when the instant is not on a whole minute, else `HH:MMZ`.
+pub fn clock_utc(secs: i64) -> String {
+    if secs % MIN == 0 {
+        datetime(secs).format("%H:%MZ").to_string()
+    } else {
+        datetime(secs).format("%H:%M:%SZ").to_string()
+    }
+}
+
+/// Daylight saving in Melbourne starts 2026-10-04 02:00 AEST = 2026-10-03T16:00Z.
+pub fn dst_start() -> i64 {
+    utc(2026, 10, 3, 16, 0)
+}
+
+/// Melbourne's UTC offset (seconds) and abbreviation at `secs`.
+///
+/// Valid between the end of AEDT on 2026-04-05 and its end on 2027-04-04; the
+/// assertion keeps a future edit of the scenario from silently printing wrong
+/// local times.
+fn melbourne(secs: i64) -> (i64, &'static str) {
+    assert!(
+        (utc(2026, 4, 4, 16, 0)..utc(2027, 4, 3, 16, 0)).contains(&secs),
+        "local-time rule only covers April 2026 to April 2027"
+    );
+    if secs < dst_start() {
+        (10 * HOUR, "AEST")
+    } else {
+        (11 * HOUR, "AEDT")
+    }
+}
+
+/// `Wed 14 Oct 14:10 AEDT`: Melbourne wall-clock time for prose.
+pub fn local(secs: i64) -> String {
+    let (offset, abbrev) = melbourne(secs);
+    format!(
+        "{} {abbrev}",
+        datetime(secs + offset).format("%a %-d %b %H:%M")
+    )
+}
+
+/// Minutes, printed with two decimals and without trailing noise (`23`, `22.93`).
+pub fn minutes(secs: i64) -> String {
+    if secs % MIN == 0 {
+        format!("{}", secs / MIN)
+    } else {
+        format!("{:.2}", secs as f64 / MIN as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_2026_10_in_melbourne_is_743_hours() {
+        // Both ends are local midnights; the month loses an hour to DST.
+        let start = utc(2026, 9, 30, 14, 0);
+        let end = utc(2026, 10, 31, 13, 0);
+        assert_eq!((end - start) / HOUR, 743);
+        assert_eq!(local(start), "Thu 1 Oct 00:00 AEST");
+        assert_eq!(local(end), "Sun 1 Nov 00:00 AEDT");
+    }
+
+    #[test]
+    fn dst_boundary() {
+        assert_eq!(local(dst_start() - 1), "Sun 4 Oct 01:59 AEST");
+        assert_eq!(local(dst_start()), "Sun 4 Oct 03:00 AEDT");
+    }
+
+    #[test]
+    fn formats() {
+        let t = utc(2026, 10, 14, 3, 10) + 2;
+        assert_eq!(rfc3339(t), "2026-10-14T03:10:02Z");
+        assert_eq!(clock_utc(t), "03:10:02Z");
+        assert_eq!(minutes(23 * MIN), "23");
+        assert_eq!(minutes(23 * MIN - 4), "22.93");
+    }
+}
