@@ -172,7 +172,7 @@ fn scheduled_windows_leave_the_period_and_split_incidents() {
         60 * MIN,
     );
     let t = totals(&timeline, 0, 60 * MIN);
-    assert_eq!(minutes(t), (20, 18, 0, 12));
+    assert_eq!(minutes(t), (30, 18, 0, 12));
     assert_eq!(t.measured(), 48 * MIN);
     let down: Vec<(i64, i64)> = timeline
         .iter()

@@ -1,0 +1,524 @@
+//! End to end: the binary on the demo organisation and on small broken configs.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{auditpack, demo_config, read_csv, SOURCE_DATE_EPOCH};
+
+fn demo_pack(out: &Path) -> common::Output {
+    let config = demo_config();
+    auditpack(
+        &[
+            "report",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
+    )
+}
+
+#[test]
+fn report_writes_a_pack_that_sha256sum_accepts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack");
+    let output = demo_pack(&pack);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("verdict FAIL"), "{}", output.stdout);
+    assert!(
+        output.stderr.contains("not signed"),
+        "the unsigned pack must say so: {}",
+        output.stderr
+    );
+    for name in [
+        "report.pdf",
+        "findings.csv",
+        "controls.csv",
+        "incidents.csv",
+        "inputs.csv",
+        "rejected.csv",
+        "summary.json",
+        "junit.xml",
+        "SHA256SUMS",
+        "evidence/uptime.availability.csv",
+    ] {
+        assert!(pack.join(name).is_file(), "missing {name}");
+    }
+    let check = Command::new("sha256sum")
+        .args(["-c", "--strict", "SHA256SUMS"])
+        .current_dir(&pack)
+        .output()
+        .expect("sha256sum");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let listed = std::fs::read_to_string(pack.join("SHA256SUMS")).expect("manifest");
+    let files: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "SHA256SUMS must be sorted by path");
+    assert_eq!(files.len(), 11, "{files:?}");
+}
+
+#[test]
+fn the_demo_pack_carries_the_planted_figures() {
+    // Planted by tools/fixturegen and cross-checked there by a separate implementation.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack");
+    assert_eq!(demo_pack(&pack).code, 0);
+    let findings = read_csv(&pack.join("findings.csv"));
+    let figure = |check: &str, subject: &str| {
+        let row = findings
+            .iter()
+            .find(|r| r["check_id"] == check && r["subject"] == subject)
+            .expect("row");
+        (row["measured"].clone(), row["status"].clone())
+    };
+    assert_eq!(
+        figure("uptime.availability", "payroll-api"),
+        ("99.8877".into(), "fail".into())
+    );
+    assert_eq!(
+        figure("uptime.availability", "payroll-web"),
+        ("99.9865".into(), "pass".into())
+    );
+    assert_eq!(
+        figure("uptime.availability", "jobs-api"),
+        ("99.8897".into(), "fail".into())
+    );
+    assert_eq!(
+        figure("uptime.availability", "customer-portal"),
+        ("100.0000".into(), "pass".into())
+    );
+    assert_eq!(
+        figure("uptime.coverage", "customer-portal"),
+        ("99.7259".into(), "pass".into())
+    );
+    // Checks without their input are not evaluated, never passed.
+    assert_eq!(
+        figure("backup.rpo", "*"),
+        ("".into(), "not_evaluated".into())
+    );
+    let incidents = read_csv(&pack.join("incidents.csv"));
+    assert_eq!(incidents.len(), 6);
+}
+
+#[test]
+fn controls_csv_has_93_rows_and_nothing_without_evidence_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack");
+    assert_eq!(demo_pack(&pack).code, 0);
+    let controls = read_csv(&pack.join("controls.csv"));
+    assert_eq!(controls.len(), 93);
+    let findings = read_csv(&pack.join("findings.csv"));
+    for control in &controls {
+        let rows: Vec<_> = findings
+            .iter()
+            .filter(|f| f["controls"].split(';').any(|c| c == control["control_id"]))
+            .collect();
+        match control["status"].as_str() {
+            "pass" => {
+                assert!(
+                    !rows.is_empty(),
+                    "{} passes without findings",
+                    control["control_id"]
+                );
+                assert!(
+                    rows.iter().all(|f| f["status"] == "pass"),
+                    "{} passes with non-passing rows",
+                    control["control_id"]
+                );
+            }
+            "fail" => assert!(rows.iter().any(|f| f["status"] == "fail")),
+            "no_evidence" => assert!(rows.iter().all(|f| f["status"] != "fail")),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let status = |id: &str| {
+        controls
+            .iter()
+            .find(|c| c["control_id"] == id)
+            .expect("control")["status"]
+            .clone()
+    };
+    assert_eq!(status("5.30"), "fail"); // availability fails; backups not evaluated
+    assert_eq!(status("8.14"), "fail");
+    assert_eq!(status("8.16"), "no_evidence"); // coverage passes, alerts not evaluated
+    assert_eq!(status("5.1"), "no_evidence");
+}
+
+#[test]
+fn two_runs_with_the_same_source_date_epoch_are_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    assert_eq!(demo_pack(&one).code, 0);
+    assert_eq!(demo_pack(&two).code, 0);
+    for entry in walkdir::WalkDir::new(&one) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(&one).expect("inside");
+            let a = std::fs::read(entry.path()).expect("read");
+            let b = std::fs::read(two.join(relative)).expect("same file in the second pack");
+            assert!(a == b, "{} differs between runs", relative.display());
+        }
+    }
+}
+
+#[test]
+fn check_exits_1_with_well_formed_junit_when_availability_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junit = dir.path().join("junit.xml");
+    let json = dir.path().join("summary.json");
+    let config = demo_config();
+    let output = auditpack(
+        &[
+            "check",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+            "--junit",
+            junit.to_str().expect("utf-8"),
+            "--json",
+            json.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
+    assert!(
+        output.stdout.contains("FAIL (2 failing)"),
+        "{}",
+        output.stdout
+    );
+    let xml = std::fs::read_to_string(&junit).expect("junit.xml");
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("failures"), Some("2"));
+    let failures: Vec<String> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| {
+            n.parent()
+                .and_then(|p| p.attribute("name"))
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(failures, ["jobs-api", "payroll-api"]);
+    let testcases = document
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        Some(testcases.to_string().as_str()),
+        root.attribute("tests")
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
+    assert_eq!(summary["verdict"], "fail");
+    assert_eq!(summary["counts"]["fail"], 2);
+}
+
+fn write_config(dir: &Path, body: &str) -> std::path::PathBuf {
+    let path = dir.join("auditpack.toml");
+    std::fs::write(
+        &path,
+        format!("[organisation]\nname = \"T\"\ntimezone = \"UTC\"\n{body}"),
+    )
+    .expect("write");
+    path
+}
+
+#[test]
+fn check_exits_0_when_every_evaluated_check_passes_and_1_with_strict() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut probes = String::from("time,service,up\n");
+    for minute in 0..(24 * 60 + 10) {
+        probes.push_str(&format!(
+            "2026-10-01T{:02}:{:02}:00Z,api,1\n",
+            (minute / 60) % 24,
+            minute % 60
+        ));
+    }
+    std::fs::write(
+        dir.path().join("probes.csv"),
+        probes.replace("T24:", "T00:"),
+    )
+    .expect("write");
+    let config = write_config(
+        dir.path(),
+        "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes.csv\"\n",
+    );
+    let config = config.to_str().expect("utf-8");
+    let output = auditpack(
+        &[
+            "check",
+            "--config",
+            config,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-01",
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{}{}", output.stdout, output.stderr);
+    let output = auditpack(
+        &[
+            "check",
+            "--config",
+            config,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-01",
+            "--strict",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.code, 1,
+        "not_evaluated rows fail with --strict: {}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_missing_input_exits_2_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"nowhere/probes.csv\"\n",
+    );
+    let output = auditpack(
+        &[
+            "check",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("nowhere/probes.csv"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("input[1].path: no such file or directory"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+}
+
+#[test]
+fn a_wrong_format_input_exits_2_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("probes.csv"),
+        "{\"time\": \"2026-10-01T00:00:00Z\"}\n",
+    )
+    .expect("write");
+    let config = write_config(
+        dir.path(),
+        "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes.csv\"\n",
+    );
+    let output = auditpack(
+        &[
+            "report",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+            "--out",
+            dir.path().join("pack").to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 2);
+    assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("probes.csv:1: not a canonical `probes` CSV"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !dir.path().join("pack").exists(),
+        "no half pack is left behind"
+    );
+}
+
+#[test]
+fn bad_config_and_bad_arguments_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), "[policy]\nrpo = \"soon\"\nunknown = 1\n");
+    let output = auditpack(&["check", "--config", config.to_str().expect("utf-8")], &[]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("auditpack.toml"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("unknown"), "{}", output.stderr);
+    let config = write_config(dir.path(), "");
+    let config = config.to_str().expect("utf-8");
+    for args in [
+        vec!["check", "--config", config, "--period", "2026-13"],
+        vec![
+            "check",
+            "--config",
+            config,
+            "--period",
+            "2026-10",
+            "--from",
+            "2026-10-01",
+        ],
+        vec!["report", "--config", config, "--template", "weekly"],
+    ] {
+        let output = auditpack(&args, &[]);
+        assert_eq!(output.code, 2, "{args:?}: {}", output.stderr);
+    }
+    let output = auditpack(
+        &["check", "--config", config],
+        &[("SOURCE_DATE_EPOCH", "soon")],
+    );
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("SOURCE_DATE_EPOCH"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_config_without_inputs_is_valid_and_evaluates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), "");
+    let pack = dir.path().join("pack");
+    let output = auditpack(
+        &[
+            "report",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+            "--out",
+            pack.to_str().expect("utf-8"),
+        ],
+        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let findings = read_csv(&pack.join("findings.csv"));
+    assert_eq!(findings.len(), 16, "one not_evaluated row per check");
+    assert!(findings
+        .iter()
+        .all(|f| f["status"] == "not_evaluated" && f["subject"] == "*"));
+    let controls = read_csv(&pack.join("controls.csv"));
+    assert!(controls.iter().all(|c| c["status"] == "no_evidence"));
+}
+
+#[test]
+fn inputs_shows_what_each_input_resolves_to() {
+    let config = demo_config();
+    let output = auditpack(
+        &["inputs", "--config", config.to_str().expect("utf-8")],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stdout
+            .contains("input[1] probes (csv): evidence/probes/"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("evidence/probes/payroll-api.csv"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("134190 rows  0 rejected"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn controls_lists_the_statement_of_applicability() {
+    let config = demo_config();
+    let output = auditpack(
+        &[
+            "controls",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("93 controls for 2026-10"),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("8.14"), "{}", output.stdout);
+}
+
+#[test]
+fn a_policy_looser_than_the_floor_fails_the_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("probes.csv"),
+        "time,service,up\n2026-10-01T00:00:00Z,api,1\n",
+    )
+    .expect("write");
+    let config = write_config(
+        dir.path(),
+        "[policy]\nuptime_target_percent = 95.0\n[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes.csv\"\n",
+    );
+    let json = dir.path().join("s.json");
+    let junit = dir.path().join("j.xml");
+    let output = auditpack(
+        &[
+            "check",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--from",
+            "2026-10-01T00:00:00Z",
+            "--to",
+            "2026-10-01T00:04:00Z",
+            "--json",
+            json.to_str().expect("utf-8"),
+            "--junit",
+            junit.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    let xml = std::fs::read_to_string(&junit).expect("junit");
+    assert!(
+        xml.contains(
+            "configuration not acceptable for the control: policy uptime_target_percent = 95"
+        ),
+        "{xml}"
+    );
+}

@@ -1,0 +1,217 @@
+//! Golden cases: `tests/data/<family>/<case>/` holds a config, its evidence, `case.toml`
+//! (the arguments) and `expected/` (the pack files to compare, byte for byte). The
+//! runner writes a pack for every case and compares. `UPDATE_GOLDEN=1 cargo test
+//! --test golden` rewrites `expected/` on purpose; review the diff against the case's
+//! README before committing it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{auditpack, SOURCE_DATE_EPOCH};
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut cases = Vec::new();
+    for family in std::fs::read_dir(&root).expect("tests/data") {
+        let family = family.expect("entry").path();
+        if !family.is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(&family).expect("family dir") {
+            let case = case.expect("entry").path();
+            if case.join("case.toml").is_file() {
+                cases.push(case);
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+fn case_args(case: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(case.join("case.toml")).expect("case.toml");
+    let value: toml::Value = toml::from_str(&text).expect("case.toml parses");
+    value
+        .get("args")
+        .and_then(|a| a.as_array())
+        .map(|args| {
+            args.iter()
+                .filter_map(|a| a.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn golden_cases_match() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let cases = cases();
+    assert!(!cases.is_empty(), "no golden cases found");
+    let mut mismatches = Vec::new();
+    for case in &cases {
+        let out = tempfile::tempdir().expect("tempdir");
+        let pack = out.path().join("pack");
+        let config = case.join("auditpack.toml");
+        let mut args = vec![
+            "report".to_string(),
+            "--config".to_string(),
+            config.display().to_string(),
+        ];
+        args.extend(case_args(case));
+        args.extend(["--out".to_string(), pack.display().to_string()]);
+        let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
+        assert_eq!(output.code, 0, "{}: {}", case.display(), output.stderr);
+        let expected_dir = case.join("expected");
+        if update {
+            std::fs::create_dir_all(&expected_dir).expect("mkdir expected");
+        }
+        for name in golden_files(&pack) {
+            let actual = std::fs::read(pack.join(&name)).expect("pack file");
+            let expected_path = expected_dir.join(&name);
+            if update {
+                if let Some(parent) = expected_path.parent() {
+                    std::fs::create_dir_all(parent).expect("mkdir");
+                }
+                std::fs::write(&expected_path, &actual).expect("write golden");
+                continue;
+            }
+            match std::fs::read(&expected_path) {
+                Ok(expected) if expected == actual => {}
+                Ok(expected) => mismatches.push(format!(
+                    "{}: {name} differs\n--- expected\n{}\n--- actual\n{}",
+                    case.display(),
+                    String::from_utf8_lossy(&expected),
+                    String::from_utf8_lossy(&actual)
+                )),
+                Err(_) => mismatches.push(format!("{}: no expected/{name}", case.display())),
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+/// The pack files compared byte for byte: every CSV and the JSON summary. The PDF is
+/// checked through its text elsewhere, and SHA256SUMS carries the PDF's hash.
+fn golden_files(pack: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in walkdir::WalkDir::new(pack).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let relative = entry
+            .path()
+            .strip_prefix(pack)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.ends_with(".csv") || relative.ends_with(".json") || relative.ends_with(".xml") {
+            names.push(relative);
+        }
+    }
+    names
+}
+
+#[test]
+fn the_dst_case_carries_the_hand_computed_figures() {
+    // Independent of the golden files: the figures README.md computes by hand.
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/uptime/dst-day-quorum");
+    let out = tempfile::tempdir().expect("tempdir");
+    let pack = out.path().join("pack");
+    let mut args = vec![
+        "report".to_string(),
+        "--config".to_string(),
+        case.join("auditpack.toml").display().to_string(),
+    ];
+    args.extend(case_args(&case));
+    args.extend(["--out".to_string(), pack.display().to_string()]);
+    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let findings = common::read_csv(&pack.join("findings.csv"));
+    let row = |check: &str, subject: &str| -> (String, String) {
+        let row = findings
+            .iter()
+            .find(|r| r["check_id"] == check && r["subject"] == subject)
+            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
+        (row["measured"].clone(), row["status"].clone())
+    };
+    assert_eq!(
+        row("uptime.availability", "api"),
+        ("97.5434".into(), "fail".into())
+    );
+    assert_eq!(
+        row("uptime.coverage", "api"),
+        ("98.1560".into(), "fail".into())
+    );
+    assert_eq!(
+        row("uptime.availability", "web"),
+        ("100.0000".into(), "pass".into())
+    );
+    assert_eq!(
+        row("uptime.coverage", "web"),
+        ("98.2667".into(), "fail".into())
+    );
+    assert_eq!(
+        row("inputs.rejected_rows", "evidence/probes.csv"),
+        ("3".into(), "fail".into())
+    );
+
+    let incidents = common::read_csv(&pack.join("incidents.csv"));
+    let got: Vec<(String, String, String, String)> = incidents
+        .iter()
+        .map(|r| {
+            (
+                r["start"].clone(),
+                r["end"].clone(),
+                r["duration_seconds"].clone(),
+                r["locations"].clone(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "2026-11-01T10:00:20Z",
+            "2026-11-01T10:10:00Z",
+            "580",
+            "lon;nyc",
+        ),
+        (
+            "2026-11-01T19:50:20Z",
+            "2026-11-01T20:00:00Z",
+            "580",
+            "lon;nyc",
+        ),
+        (
+            "2026-11-01T23:10:20Z",
+            "2026-11-01T23:20:20Z",
+            "600",
+            "lon;nyc;sfo",
+        ),
+        (
+            "2026-11-02T04:55:20Z",
+            "2026-11-02T05:00:00Z",
+            "280",
+            "lon;nyc",
+        ),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(got, want);
+
+    let rejected = common::read_csv(&pack.join("rejected.csv"));
+    let lines: Vec<&str> = rejected.iter().map(|r| r["line"].as_str()).collect();
+    assert_eq!(lines, ["13", "24", "35"]);
+
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["period"]["start"], "2026-11-01T04:00:00Z");
+    assert_eq!(summary["period"]["end"], "2026-11-02T05:00:00Z");
+    let api = &summary["availability"][0];
+    assert_eq!(api["service"], "api");
+    assert_eq!(api["period_seconds"], 90000.0);
+    assert_eq!(api["scheduled_seconds"], 5400.0);
+    assert_eq!(api["no_data_seconds"], 1560.0);
+    assert_eq!(api["down_seconds"], 2040.0);
+    assert_eq!(api["error_budget_used_percent"], 2411.3475);
+}
