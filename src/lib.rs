@@ -241,14 +241,13 @@ pub fn check(
 
 /// `auditpack inputs`: what each declared input resolves to, read as a run would.
 pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, Error> {
-    let mut warnings = Vec::new();
-    let planned = ingest::plan(config, &mut warnings)?;
     let ingested = ingest::ingest(config, observer)?;
     let entries = config
         .inputs
         .iter()
         .map(|input| {
-            let files = planned
+            let files = ingested
+                .planned
                 .iter()
                 .filter(|p| p.input_index == input.index)
                 .filter_map(|p| ingested.files.iter().find(|f| f.path == p.display).cloned())
@@ -262,12 +261,10 @@ pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, 
             }
         })
         .collect();
-    warnings.extend(ingested.warnings);
-    warnings.dedup();
     Ok(InputsReport {
         entries,
         rejected: ingested.rejected,
-        warnings,
+        warnings: ingested.warnings,
     })
 }
 

@@ -27,7 +27,28 @@ pub struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    fn reject(&mut self, line: u64, reason: impl Into<String>, stats: &mut FileStats) {
+    /// For native adapters: types one record given as canonical field names and raw
+    /// values, checks it like a canonical row, and uses or rejects it. `line` is the
+    /// physical line, or the element's index for whole-document JSON (SPEC §12).
+    pub fn push_fields(&mut self, line: u64, fields: &[(&str, Raw<'_>)], stats: &mut FileStats) {
+        let specs = columns(self.kind);
+        let typed = self.type_row(specs, |i| {
+            fields
+                .iter()
+                .find(|(name, _)| *name == specs[i].name)
+                .map(|(_, raw)| *raw)
+        });
+        match typed {
+            Ok(values) => {
+                self.table.push(values, self.display, line);
+                stats.rows += 1;
+            }
+            Err(reason) => self.reject(line, reason, stats),
+        }
+    }
+
+    /// For native adapters: a record that cannot be used at all.
+    pub fn reject(&mut self, line: u64, reason: impl Into<String>, stats: &mut FileStats) {
         stats.rejected_rows += 1;
         self.rejected.push(Rejected {
             path: self.display.to_string(),
@@ -36,7 +57,8 @@ impl Sink<'_> {
         });
     }
 
-    fn fatal(&self, line: Option<u64>, message: impl Into<String>) -> Error {
+    /// The file is not the declared format at all: stops the run naming the file.
+    pub fn fatal(&self, line: Option<u64>, message: impl Into<String>) -> Error {
         Error::input(self.disk_path, line, message)
     }
 

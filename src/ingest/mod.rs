@@ -64,6 +64,8 @@ pub struct Ingested {
     /// Sorted by path, then line.
     pub rejected: Vec<Rejected>,
     pub warnings: Vec<String>,
+    /// Which input read each file, in reading order.
+    pub planned: Vec<PlannedFile>,
 }
 
 /// A file an input resolves to, for `auditpack inputs` and for reading.
@@ -76,7 +78,7 @@ pub struct PlannedFile {
 
 /// Resolves every input to its files; a file matched by two inputs is read once (by
 /// the first), with a warning naming it.
-pub fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>, Error> {
+fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>, Error> {
     let mut seen: HashMap<PathBuf, usize> = HashMap::new();
     let mut planned = Vec::new();
     for input in &config.inputs {
@@ -141,6 +143,7 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
         let stats = match input.format {
             Format::Csv => canonical::read_csv(&mut reader, &mut sink)?,
             Format::Ndjson => canonical::read_ndjson(&mut reader, &mut sink)?,
+            // Native adapters go here: `Format::Restic => restic::read(&mut reader, input, &mut sink)?`.
             native => {
                 return Err(Error::input(
                     &file.path,
@@ -183,6 +186,7 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
         files,
         rejected,
         warnings,
+        planned,
     })
 }
 
