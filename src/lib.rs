@@ -124,6 +124,7 @@ pub fn assess(
         incidents: results.incidents,
         services: results.services,
         maintenance: results.maintenance,
+        backups: results.backups,
         inputs: ingested.files,
         rejected: ingested.rejected,
         signers: Vec::new(),

@@ -215,3 +215,67 @@ fn the_dst_case_carries_the_hand_computed_figures() {
     assert_eq!(api["down_seconds"], 2040.0);
     assert_eq!(api["error_budget_used_percent"], 2411.3475);
 }
+
+#[test]
+fn the_backup_case_carries_the_hand_computed_figures() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/backup/three-sources");
+    let out = tempfile::tempdir().expect("tempdir");
+    let pack = out.path().join("pack");
+    let mut args = vec![
+        "report".to_string(),
+        "--config".to_string(),
+        case.join("auditpack.toml").display().to_string(),
+    ];
+    args.extend(case_args(&case));
+    args.extend(["--out".to_string(), pack.display().to_string()]);
+    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let findings = common::read_csv(&pack.join("findings.csv"));
+    let figure = |check: &str, subject: &str| -> (String, String) {
+        let row = findings
+            .iter()
+            .find(|r| r["check_id"] == check && r["subject"] == subject)
+            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
+        (row["measured"].clone(), row["status"].clone())
+    };
+    let expected = [
+        ("backup.rpo", "db-main", "8.00", "fail"),
+        ("backup.offsite", "db-main", "48.00", "fail"),
+        ("backup.encryption", "db-main", "0", "pass"),
+        ("backup.retention", "db-main", "123.00", "pass"),
+        ("backup.restore_test", "db-main", "16.90", "pass"),
+        ("backup.rpo", "files", "24.00", "fail"),
+        ("backup.offsite", "files", "744.00", "fail"),
+        ("backup.encryption", "files", "31", "fail"),
+        ("backup.retention", "files", "36.96", "fail"),
+        ("backup.restore_test", "files", "", "fail"),
+        ("backup.rpo", "crm", "744.00", "fail"),
+        ("backup.offsite", "crm", "744.00", "fail"),
+        ("backup.encryption", "crm", "", "not_evaluated"),
+        ("backup.retention", "crm", "", "fail"),
+        ("backup.restore_test", "crm", "153.00", "fail"),
+        ("inputs.rejected_rows", "evidence/backups.csv", "1", "fail"),
+    ];
+    for (check, subject, measured, status) in expected {
+        assert_eq!(
+            figure(check, subject),
+            (measured.to_string(), status.to_string()),
+            "{check} {subject}"
+        );
+    }
+    let evidence = common::read_csv(&pack.join("evidence/backup.rpo.csv"));
+    let gap = evidence
+        .iter()
+        .find(|r| r["source"] == "db-main" && r["kind"] == "longest_gap")
+        .expect("the longest gap is listed");
+    assert_eq!(
+        (gap["start"].as_str(), gap["end"].as_str()),
+        ("2026-10-10T04:15:00Z", "2026-10-10T12:15:00Z")
+    );
+    assert!(evidence
+        .iter()
+        .any(|r| r["source"] == "db-main" && r["kind"] == "failed"));
+    assert!(evidence
+        .iter()
+        .any(|r| r["source"] == "db-main" && r["kind"] == "before_period"));
+}

@@ -6,6 +6,8 @@
 //! `controls/bindings.toml`, a golden case under `tests/data/`, and one line in
 //! [`run_all`].
 
+mod backup;
+mod frame;
 mod inputs;
 mod uptime;
 
@@ -17,7 +19,7 @@ use crate::error::Error;
 use crate::ingest::Tables;
 use crate::model::{
     CheckId, EvidenceTable, Finding, Incident, InputFile, MaintenanceWindow, Organisation,
-    ServiceAvailability, Status, Unit,
+    ServiceAvailability, SourceBackups, Status, Unit,
 };
 use crate::period::Period;
 
@@ -67,6 +69,7 @@ pub struct CheckResults {
     pub incidents: Vec<Incident>,
     pub services: Vec<ServiceAvailability>,
     pub maintenance: Vec<MaintenanceWindow>,
+    pub backups: Vec<SourceBackups>,
 }
 
 /// Runs every check. A check whose input kind is absent gets one `not_evaluated` row
@@ -79,6 +82,11 @@ pub fn run_all(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
         results.incidents = uptime.incidents;
         results.services = uptime.services;
         results.maintenance = uptime.maintenance;
+    }
+    if let Some(backup) = backup::run(ctx)? {
+        results.findings.extend(backup.findings);
+        results.evidence.extend(backup.evidence);
+        results.backups = backup.sources;
     }
     let (rejected_findings, rejected_evidence) = inputs::rejected_rows(ctx);
     results.findings.extend(rejected_findings);

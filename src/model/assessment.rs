@@ -68,6 +68,7 @@ pub enum Cell {
     Seconds(Millis),
     Percent(f64),
     Hours(f64),
+    Days(f64),
     Count(u64),
     Empty,
 }
@@ -125,6 +126,25 @@ pub struct ServiceAvailability {
     pub error_budget_used: Option<f64>,
     pub incidents: usize,
     pub daily: Vec<DailyAvailability>,
+}
+
+/// The backup figures of one source (SPEC §7 "Backups, exactly"), for the PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceBackups {
+    pub source: String,
+    /// Finish times of successful backups inside the period.
+    pub successes: Vec<Millis>,
+    /// Finish times of successful offsite copies inside the period.
+    pub offsite: Vec<Millis>,
+    /// Start times of failed or partial runs inside the period.
+    pub failed: Vec<Millis>,
+    /// The longest gap between successful backups, `(from, to)`.
+    pub longest_gap: Option<(Millis, Millis)>,
+    pub longest_offsite_gap: Option<(Millis, Millis)>,
+    pub unencrypted: u64,
+    /// `started_at` of the oldest restorable point at period end.
+    pub oldest_restorable: Option<Millis>,
+    pub last_restore_test: Option<Millis>,
 }
 
 /// A maintenance window as read, with the verdict on its notice.
@@ -229,6 +249,8 @@ pub struct Assessment {
     pub services: Vec<ServiceAvailability>,
     /// Sorted by service, then start.
     pub maintenance: Vec<MaintenanceWindow>,
+    /// Sorted by source.
+    pub backups: Vec<SourceBackups>,
     /// Sorted by path.
     pub inputs: Vec<InputFile>,
     /// Sorted by path, then line.

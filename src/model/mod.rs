@@ -9,7 +9,8 @@ mod status;
 
 pub use assessment::{
     Assessment, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding, Incident, InputFile,
-    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, StatusCounts, Unit,
+    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, SourceBackups, StatusCounts,
+    Unit,
 };
 pub use check_id::CheckId;
 pub use rollup::roll_up_controls;

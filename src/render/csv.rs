@@ -45,6 +45,7 @@ pub fn format_cell(cell: &Cell) -> String {
         Cell::Seconds(ms) => format_seconds(*ms),
         Cell::Percent(x) => Unit::Percent.format(*x),
         Cell::Hours(x) => Unit::Hours.format(*x),
+        Cell::Days(x) => Unit::Days.format(*x),
         Cell::Count(n) => n.to_string(),
         Cell::Empty => String::new(),
     }

@@ -1,0 +1,91 @@
+//! The longest gap between successful backups (SPEC §7 "Backups, exactly"), on plain
+//! finish times so it can be tested by hand.
+
+use crate::model::Millis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub from: Millis,
+    pub to: Millis,
+    /// Finish times considered, before and inside the period; 0 means none at all.
+    pub points: usize,
+    /// Finish times inside the period.
+    pub in_period: usize,
+}
+
+impl Gap {
+    pub fn length(&self) -> Millis {
+        self.to - self.from
+    }
+}
+
+/// The longest stretch between consecutive finish times, from the last one before
+/// `start` (or `start` itself when there is none) to `end`. `finishes` must all be
+/// before `end`; they need not be sorted. The first of equally long gaps is taken.
+pub fn longest_gap(finishes: &[Millis], start: Millis, end: Millis) -> Gap {
+    let mut sorted: Vec<Millis> = finishes.iter().copied().filter(|&t| t < end).collect();
+    sorted.sort_unstable();
+    let before = sorted.iter().copied().filter(|&t| t < start).max();
+    let inside: Vec<Millis> = sorted.iter().copied().filter(|&t| t >= start).collect();
+    let mut points = vec![before.unwrap_or(start)];
+    points.extend(&inside);
+    points.push(end);
+    let (from, to) =
+        points
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .fold((points[0], points[0]), |best, (a, b)| {
+                if b - a > best.1 - best.0 {
+                    (a, b)
+                } else {
+                    best
+                }
+            });
+    Gap {
+        from,
+        to,
+        points: inside.len() + usize::from(before.is_some()),
+        in_period: inside.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: Millis = 3_600_000;
+
+    #[test]
+    fn the_last_backup_before_the_period_opens_the_first_gap() {
+        // Backups at -3h, 1h, 5h, 13h in a 24h period: gaps 4, 4, 8, 11 (to the end).
+        let gap = longest_gap(&[-3 * H, 5 * H, H, 13 * H], 0, 24 * H);
+        assert_eq!((gap.from, gap.to), (13 * H, 24 * H));
+        assert_eq!((gap.points, gap.in_period), (4, 3));
+        let gap = longest_gap(&[-3 * H, 5 * H, H, 13 * H, 20 * H], 0, 24 * H);
+        assert_eq!((gap.from, gap.to), (5 * H, 13 * H));
+    }
+
+    #[test]
+    fn without_a_backup_before_the_period_the_start_opens_it() {
+        let gap = longest_gap(&[9 * H, 12 * H], 0, 14 * H);
+        assert_eq!((gap.from, gap.to), (0, 9 * H));
+    }
+
+    #[test]
+    fn no_backup_at_all_is_the_whole_period() {
+        let gap = longest_gap(&[], 0, 24 * H);
+        assert_eq!((gap.from, gap.to, gap.points), (0, 24 * H, 0));
+        // Backups at or after the end do not count.
+        let gap = longest_gap(&[24 * H, 30 * H], 0, 24 * H);
+        assert_eq!((gap.length(), gap.points), (24 * H, 0));
+    }
+
+    #[test]
+    fn only_an_old_backup_before_the_period_measures_from_it() {
+        let gap = longest_gap(&[-30 * H, -40 * H], 0, 24 * H);
+        assert_eq!(
+            (gap.from, gap.to, gap.points, gap.in_period),
+            (-30 * H, 24 * H, 1, 0)
+        );
+    }
+}
