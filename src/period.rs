@@ -84,8 +84,7 @@ impl Period {
     pub fn local_days(&self) -> Vec<(NaiveDate, Millis, Millis)> {
         let mut days = Vec::new();
         let mut date = to_local(self.start, self.timezone).date_naive();
-        loop {
-            let Some(next) = date.succ_opt() else { break };
+        while let Some(next) = date.succ_opt() {
             let day_start = start_of_local_day(date, self.timezone).max(self.start);
             let day_end = start_of_local_day(next, self.timezone).min(self.end);
             if day_start >= self.end {

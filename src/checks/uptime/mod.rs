@@ -184,7 +184,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<UptimeOutcome>, Error> {
         outcome.services.push(figures);
     }
     for rows in [&mut availability_rows, &mut coverage_rows] {
-        rows.sort_by(|a, b| evidence_key(a).cmp(&evidence_key(b)));
+        rows.sort_by_key(|row| evidence_key(row));
     }
     let columns = vec![
         "service",

@@ -469,21 +469,26 @@ fn summary(layout: &mut Layout, context: &Context) {
             Style::BODY,
         );
         layout.space(2.0);
+        // One bullet per reason, so that the checks sharing a missing input read as one.
+        let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
         for finding in not_evaluated {
             let reason = if finding.detail.is_empty() {
-                "no detail given".to_string()
+                "no detail given"
             } else {
-                finding.detail.clone()
+                finding.detail.as_str()
             };
-            layout.bullet(
-                &format!(
-                    "{} ({}): {}",
-                    finding.check.as_str(),
-                    finding.subject,
-                    reason
-                ),
-                Style::BODY,
-            );
+            let label = if finding.subject == "*" {
+                finding.check.as_str().to_string()
+            } else {
+                format!("{} ({})", finding.check.as_str(), finding.subject)
+            };
+            match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, labels)) => labels.push(label),
+                None => reasons.push((reason, vec![label])),
+            }
+        }
+        for (reason, labels) in reasons {
+            layout.bullet(&format!("{}: {}", labels.join(", "), reason), Style::BODY);
         }
     }
 }
@@ -690,11 +695,11 @@ fn evidence_index(layout: &mut Layout, context: &Context) {
         layout.paragraph("No input file was read.", Style::BODY);
     } else {
         let mut inputs = Table::new(vec![
-            Column::new("Path", 133.0).sized(7.5),
-            Column::new("Kind", 48.0).sized(7.5),
+            Column::new("Path", 136.0).sized(7.5),
+            Column::new("Kind", 52.0).sized(7.5),
             Column::new("Rows", 34.0).right().sized(7.5),
-            Column::new("Rejected", 38.0).right().sized(7.5),
-            Column::new("SHA-256", 240.0).mono(6.2),
+            Column::new("Rejected", 40.0).right().sized(7.5),
+            Column::new("SHA-256", 231.0).mono(5.8),
         ]);
         for input in &assessment.inputs {
             let mut rejected = Cell::new(input.rejected_rows.to_string());

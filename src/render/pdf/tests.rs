@@ -189,7 +189,7 @@ fn document_dates_come_from_generated_at() {
         created.as_str().expect("string"),
         b"D:20261101000000+00'00'"
     );
-    assert_eq!(document.get_pages().len() as u32 >= 5, true);
+    assert!(document.get_pages().len() >= 5);
 }
 
 #[test]
