@@ -1,0 +1,229 @@
+//! The daily availability bar chart: one bar per local day, the y axis zoomed onto the
+//! interesting band below 100 %, a dashed line at the target, bars under the target in
+//! red and unmeasured days as grey markers.
+//!
+//! It draws the figures of [`DailyAvailability`] as they are; the only arithmetic is
+//! the mapping of values onto the axis.
+
+use super::layout::{colour, Layout, Style, CONTENT_WIDTH, MARGIN_X};
+use super::text::Font;
+use crate::model::DailyAvailability;
+
+/// Total height of the chart with its legend.
+pub const CHART_HEIGHT: f32 = 142.0;
+
+const PLOT_LEFT: f32 = 40.0;
+const PLOT_RIGHT: f32 = 6.0;
+const PLOT_TOP: f32 = 6.0;
+const X_LABELS: f32 = 14.0;
+const LEGEND: f32 = 18.0;
+
+/// The y axis: its lower bound and gridline step. The top is always 100 %.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axis {
+    pub low: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    /// Starts at or below 99 %, the lowest measured day and the target, rounded down to
+    /// a step that gives four to ten gridlines.
+    pub fn for_values(days: &[DailyAvailability], target: f64) -> Axis {
+        let lowest = days
+            .iter()
+            .filter_map(|d| d.availability)
+            .fold(99.0_f64, f64::min)
+            .min(target)
+            .max(0.0);
+        let span = 100.0 - lowest;
+        let step = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0]
+            .into_iter()
+            .find(|step| span / step <= 8.0)
+            .unwrap_or(25.0);
+        let low = ((lowest / step).floor() * step).max(0.0);
+        Axis { low, step }
+    }
+
+    fn decimals(&self) -> usize {
+        if self.step < 0.5 {
+            2
+        } else if self.step < 1.0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Draws the chart for `days` with the cursor at its top; moves the cursor below it.
+pub fn daily_availability(layout: &mut Layout, days: &[DailyAvailability], target: f64) {
+    layout.ensure(CHART_HEIGHT);
+    let top = layout.y();
+    let axis = Axis::for_values(days, target);
+    let plot_x = MARGIN_X + PLOT_LEFT;
+    let plot_width = CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+    let plot_top = top - PLOT_TOP;
+    let plot_bottom = top - CHART_HEIGHT + LEGEND + X_LABELS;
+    let plot_height = plot_top - plot_bottom;
+    let to_y = |value: f64| {
+        let fraction = ((value - axis.low) / (100.0 - axis.low)).clamp(0.0, 1.0);
+        plot_bottom + fraction as f32 * plot_height
+    };
+
+    layout.fill_rect(plot_x, plot_bottom, plot_width, plot_height, colour::ZEBRA);
+    let label = Style::new(Font::Regular, 6.5, colour::MUTED);
+    let mut value = axis.low;
+    while value <= 100.0 + 1e-9 {
+        let y = to_y(value);
+        layout.line(
+            (plot_x, y),
+            (plot_x + plot_width, y),
+            0.4,
+            colour::LIGHT_GREY,
+        );
+        layout.text_right(
+            plot_x - 4.0,
+            y - 2.2,
+            label,
+            &format!("{:.*}%", axis.decimals(), value),
+        );
+        value += axis.step;
+    }
+
+    let slot = plot_width / days.len().max(1) as f32;
+    let bar_width = (slot * 0.68).min(14.0);
+    let label_every = days.len().div_ceil(16).max(1);
+    for (index, day) in days.iter().enumerate() {
+        let centre = plot_x + slot * (index as f32 + 0.5);
+        match day.availability {
+            Some(value) => {
+                let fill = if value < target {
+                    colour::RED
+                } else {
+                    colour::BAR
+                };
+                let height = (to_y(value) - plot_bottom).max(0.8);
+                layout.fill_rect(
+                    centre - bar_width / 2.0,
+                    plot_bottom,
+                    bar_width,
+                    height,
+                    fill,
+                );
+            }
+            None => {
+                let size = bar_width.min(5.0);
+                layout.fill_rect(
+                    centre - size / 2.0,
+                    plot_bottom + 2.0,
+                    size,
+                    size,
+                    colour::GREY,
+                );
+            }
+        }
+        if index % label_every == 0 {
+            let day_of_month = day
+                .date
+                .rsplit('-')
+                .next()
+                .map(|d| d.trim_start_matches('0'))
+                .unwrap_or("");
+            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month);
+        }
+    }
+
+    let target_y = to_y(target);
+    layout.dashed_line(
+        (plot_x, target_y),
+        (plot_x + plot_width, target_y),
+        0.9,
+        colour::INK,
+        &[3.0, 2.0],
+    );
+    layout.line(
+        (plot_x, plot_bottom),
+        (plot_x + plot_width, plot_bottom),
+        0.6,
+        colour::MUTED,
+    );
+
+    // Legend.
+    let legend_y = top - CHART_HEIGHT + 5.0;
+    let legend = Style::new(Font::Regular, 7.0, colour::INK);
+    let mut x = plot_x;
+    for (swatch, text) in [
+        (colour::BAR, "at or above target"),
+        (colour::RED, "below target"),
+        (colour::GREY, "no measurement"),
+    ] {
+        layout.fill_rect(x, legend_y, 6.0, 6.0, swatch);
+        layout.text(x + 9.0, legend_y + 0.8, legend, text);
+        x += 9.0 + super::text::width(Font::Regular, 7.0, text) + 14.0;
+    }
+    layout.dashed_line(
+        (x, legend_y + 3.0),
+        (x + 16.0, legend_y + 3.0),
+        0.9,
+        colour::INK,
+        &[3.0, 2.0],
+    );
+    layout.text(
+        x + 20.0,
+        legend_y + 0.8,
+        legend,
+        &format!("target {target}%"),
+    );
+    layout.text_right(
+        plot_x + plot_width,
+        legend_y + 0.8,
+        Style::new(Font::Regular, 7.0, colour::MUTED),
+        "x: local day of month",
+    );
+    layout.set_y(top - CHART_HEIGHT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(availability: Option<f64>) -> DailyAvailability {
+        DailyAvailability {
+            date: "2026-10-01".to_string(),
+            start: 0,
+            end: 0,
+            down_ms: 0,
+            no_data_ms: 0,
+            scheduled_ms: 0,
+            availability,
+        }
+    }
+
+    #[test]
+    fn axis_zooms_onto_the_band_below_100() {
+        let axis = Axis::for_values(&[day(Some(100.0)), day(None)], 99.9);
+        assert_eq!(
+            axis,
+            Axis {
+                low: 99.0,
+                step: 0.25
+            }
+        );
+        let axis = Axis::for_values(&[day(Some(97.3))], 99.9);
+        assert_eq!(
+            axis,
+            Axis {
+                low: 97.0,
+                step: 0.5
+            }
+        );
+        let axis = Axis::for_values(&[day(Some(12.0))], 99.9);
+        assert_eq!(
+            axis,
+            Axis {
+                low: 0.0,
+                step: 20.0
+            }
+        );
+    }
+}
