@@ -123,6 +123,7 @@ fn assessment() -> Assessment {
             reference: "CHG-1".to_string(),
             scheduled: false,
         }],
+        backups: Vec::new(),
         inputs: vec![InputFile {
             path: "evidence/probes/api.csv".to_string(),
             kind: "probes".to_string(),
