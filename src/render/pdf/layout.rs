@@ -379,6 +379,8 @@ impl Layout {
         let indent = 12.0;
         let leading = style.leading();
         let lines = text::wrap(content, style.font, style.size, CONTENT_WIDTH - indent);
+        // An item is not split across pages.
+        self.ensure(lines.len() as f32 * leading);
         for (index, line) in lines.iter().enumerate() {
             self.ensure(leading);
             let baseline = self.y - baseline_offset(style.size, leading);
@@ -398,10 +400,17 @@ impl Layout {
         if !self.at_page_top() {
             self.space(10.0);
         }
-        let baseline = self.y - 15.0;
+        let mut baseline = self.y - 15.0;
         let label = format!("{number}");
         self.text(MARGIN_X, baseline, style, &label);
-        self.text(MARGIN_X + 22.0, baseline, style, title);
+        // Titles that are questions (the due-diligence report) can take two lines.
+        let lines = text::wrap(title, style.font, style.size, CONTENT_WIDTH - 22.0);
+        for (index, line) in lines.iter().enumerate() {
+            if index > 0 {
+                baseline -= style.leading();
+            }
+            self.text(MARGIN_X + 22.0, baseline, style, line);
+        }
         self.line(
             (MARGIN_X, baseline - 7.0),
             (MARGIN_X + CONTENT_WIDTH, baseline - 7.0),

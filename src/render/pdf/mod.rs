@@ -3,8 +3,8 @@
 //!
 //! The work is split like a small typesetter: [`sections`] turns the assessment into
 //! flow elements, [`layout`] places them on A4 pages (wrapping, page breaks, tables
-//! that repeat their header), [`chart`] draws the daily availability bars and [`text`]
-//! knows the built-in fonts. This module assembles the document and makes the bytes
+//! that repeat their header), [`chart`] draws the daily availability bars, [`timeline`]
+//! the backup timelines and [`text`] knows the built-in fonts. This module assembles the document and makes the bytes
 //! reproducible. Nothing here computes a figure.
 //!
 //! Reproducibility: the same assessment gives the same bytes, also when two reports
@@ -17,9 +17,10 @@ mod chart;
 mod layout;
 mod sections;
 mod text;
+mod timeline;
 
 use lopdf::{Object, StringFormat};
-use printpdf::{DateTime, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{DateTime, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
 use super::template::Template;
@@ -34,29 +35,7 @@ pub fn render(
     template: &Template,
     pack: &[PackEntry],
 ) -> Result<Vec<u8>, Error> {
-    let context = Context {
-        assessment,
-        template,
-        pack,
-    };
-    let mut layout = Layout::new();
-    let mut number = 0;
-    for section in &template.sections {
-        if sections::is_numbered(section.kind) {
-            number += 1;
-        }
-        sections::render(&mut layout, &context, section, number);
-    }
-    let header_right = format!(
-        "{} | {}",
-        assessment.organisation.name, assessment.period.label
-    );
-    let footer = format!(
-        "{} \u{00B7} {} \u{00B7} period {}",
-        assessment.organisation.name, template.title, assessment.period.label
-    );
-    let pages = layout.finish(&template.title, &header_right, &footer);
-
+    let pages = pages(assessment, template, pack);
     let mut doc = PdfDocument::new(&template.title);
     let generated = DateTime::from_unix_timestamp(assessment.generated_at.div_euclid(1000))
         .map_err(|message| Error::Render {
@@ -81,6 +60,32 @@ pub fn render(
             .collect(),
     );
     save(&doc)
+}
+
+/// The report laid out: each page's drawing operations.
+fn pages(assessment: &Assessment, template: &Template, pack: &[PackEntry]) -> Vec<Vec<Op>> {
+    let context = Context {
+        assessment,
+        template,
+        pack,
+    };
+    let mut layout = Layout::new();
+    let mut number = 0;
+    for section in &template.sections {
+        if sections::is_numbered(section.kind) {
+            number += 1;
+        }
+        sections::render(&mut layout, &context, section, number);
+    }
+    let header_right = format!(
+        "{} | {}",
+        assessment.organisation.name, assessment.period.label
+    );
+    let footer = format!(
+        "{} \u{00B7} {} \u{00B7} period {}",
+        assessment.organisation.name, template.title, assessment.period.label
+    );
+    layout.finish(&template.title, &header_right, &footer)
 }
 
 /// Writes `doc` with a trailer `/ID` derived from its content instead of printpdf's

@@ -4,6 +4,8 @@
 //! here (counting rows for a table is the most they do), so the PDF always agrees with
 //! the CSV and JSON files of the same pack.
 
+mod backups;
+
 use super::chart;
 use super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
@@ -35,6 +37,10 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             availability(layout, context);
         }
+        SectionKind::Backups => {
+            start(layout, number, &title, section);
+            backups::backups(layout, context);
+        }
         SectionKind::Soa => {
             start(layout, number, &title, section);
             statement_of_applicability(layout, context);
@@ -43,8 +49,7 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             evidence_index(layout, context);
         }
-        SectionKind::Backups
-        | SectionKind::Access
+        SectionKind::Access
         | SectionKind::Logging
         | SectionKind::Monitoring
         | SectionKind::Waivers => {

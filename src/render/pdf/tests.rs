@@ -5,8 +5,9 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::config::Policy;
 use crate::model::{
-    CheckId, ControlRow, ControlStatus, DailyAvailability, Finding, Incident, InputFile,
-    MaintenanceWindow, Organisation, ServiceAvailability, Status, Unit,
+    Cell as EvidenceCell, CheckId, ControlRow, ControlStatus, DailyAvailability, EvidenceTable,
+    Finding, Incident, InputFile, MaintenanceWindow, Organisation, ServiceAvailability,
+    SourceBackups, Status, Unit,
 };
 use crate::period::Period;
 
@@ -242,4 +243,262 @@ fn text_is_drawn_in_win_ansi_only() {
     let pages = layout.finish("h", "r", "f");
     let texts = texts(&pages[0]);
     assert_eq!(texts[0], "Größe - 5 >= 3... ??");
+}
+
+fn backup_finding(
+    check: CheckId,
+    subject: &str,
+    status: Status,
+    measured: Option<f64>,
+    target: f64,
+    unit: Unit,
+    detail: &str,
+) -> Finding {
+    Finding {
+        check,
+        controls: vec!["8.13".to_string()],
+        subject: subject.to_string(),
+        status,
+        measured,
+        target: Some(target),
+        unit,
+        detail: detail.to_string(),
+        waiver: None,
+    }
+}
+
+/// The base assessment with two backup sources: `db-main` backed up hourly (hundreds
+/// of ticks) with 25 failed runs and an 8 h gap, `files` daily with no offsite copy.
+fn assessment_with_backups() -> Assessment {
+    let mut assessment = assessment();
+    let start = assessment.period.start;
+    let end = assessment.period.end;
+    let failed: Vec<i64> = (0..25).map(|n| start + (100 + 20 * n) * HOUR).collect();
+    let db_successes: Vec<i64> = (1..)
+        .map(|n| start + n * HOUR)
+        .take_while(|at| *at < end)
+        .filter(|at| !(200 * HOUR..208 * HOUR).contains(&(at - start)))
+        .collect();
+    let files_successes: Vec<i64> = (0..30).map(|n| start + (n * 24 + 2) * HOUR).collect();
+    assessment.backups = vec![
+        SourceBackups {
+            source: "db-main".to_string(),
+            successes: db_successes,
+            offsite: (0..31).map(|n| start + (n * 24 + 3) * HOUR).collect(),
+            failed: failed.clone(),
+            longest_gap: Some((start + 199 * HOUR, start + 208 * HOUR)),
+            longest_offsite_gap: Some((start + 3 * HOUR, start + 27 * HOUR)),
+            unencrypted: 0,
+            oldest_restorable: Some(start - 100 * 24 * HOUR),
+            last_restore_test: Some(start + 24 * HOUR),
+        },
+        SourceBackups {
+            source: "files".to_string(),
+            successes: files_successes,
+            offsite: Vec::new(),
+            failed: Vec::new(),
+            longest_gap: Some((start - 22 * HOUR, start + 2 * HOUR)),
+            longest_offsite_gap: Some((start, end)),
+            unencrypted: 30,
+            oldest_restorable: Some(start - 5 * 24 * HOUR),
+            last_restore_test: None,
+        },
+    ];
+    assessment
+        .findings
+        .retain(|f| !matches!(f.check, CheckId::BackupRpo));
+    use CheckId::*;
+    assessment.findings.extend([
+        backup_finding(
+            BackupEncryption,
+            "db-main",
+            Status::Pass,
+            Some(0.0),
+            0.0,
+            Unit::Count,
+            "all encrypted",
+        ),
+        backup_finding(
+            BackupEncryption,
+            "files",
+            Status::Fail,
+            Some(30.0),
+            0.0,
+            Unit::Count,
+            "30 of 30 not encrypted",
+        ),
+        backup_finding(
+            BackupOffsite,
+            "db-main",
+            Status::Pass,
+            Some(24.0),
+            24.0,
+            Unit::Hours,
+            "longest gap 24 h",
+        ),
+        backup_finding(
+            BackupOffsite,
+            "files",
+            Status::Fail,
+            Some(743.0),
+            24.0,
+            Unit::Hours,
+            "no copy",
+        ),
+        backup_finding(
+            BackupRestoreTest,
+            "db-main",
+            Status::Pass,
+            Some(29.5),
+            90.0,
+            Unit::Days,
+            "tested",
+        ),
+        backup_finding(
+            BackupRestoreTest,
+            "files",
+            Status::Fail,
+            None,
+            90.0,
+            Unit::Days,
+            "no successful restore test (1 failed)",
+        ),
+        backup_finding(
+            BackupRetention,
+            "db-main",
+            Status::Pass,
+            Some(131.0),
+            90.0,
+            Unit::Days,
+            "old enough",
+        ),
+        backup_finding(
+            BackupRetention,
+            "files",
+            Status::Fail,
+            Some(35.9),
+            90.0,
+            Unit::Days,
+            "too young",
+        ),
+        backup_finding(
+            BackupRpo,
+            "db-main",
+            Status::Fail,
+            Some(8.0),
+            4.0,
+            Unit::Hours,
+            "longest gap 8.00 h",
+        ),
+        backup_finding(
+            BackupRpo,
+            "files",
+            Status::Fail,
+            Some(24.0),
+            4.0,
+            Unit::Hours,
+            "longest gap 24.00 h",
+        ),
+    ]);
+    assessment
+        .findings
+        .sort_by(|a, b| (a.check.as_str(), &a.subject).cmp(&(b.check.as_str(), &b.subject)));
+    let rows = failed
+        .iter()
+        .map(|at| {
+            vec![
+                EvidenceCell::Text("db-main".to_string()),
+                EvidenceCell::Text("partial".to_string()),
+                EvidenceCell::Time(*at),
+                EvidenceCell::Time(at + HOUR / 4),
+                EvidenceCell::Empty,
+                EvidenceCell::Text(String::new()),
+                EvidenceCell::Text("pgbackrest-main".to_string()),
+                EvidenceCell::Text(String::new()),
+                EvidenceCell::Text("evidence/pgbackrest.json".to_string()),
+                EvidenceCell::Count(1),
+            ]
+        })
+        .collect();
+    assessment.evidence.insert(
+        BackupRpo,
+        EvidenceTable {
+            columns: vec![
+                "source",
+                "kind",
+                "start",
+                "end",
+                "hours",
+                "snapshot_id",
+                "repository",
+                "region",
+                "path",
+                "line",
+            ],
+            rows,
+        },
+    );
+    assessment
+}
+
+fn all_texts(pages: &[Vec<Op>]) -> Vec<String> {
+    pages.iter().flat_map(|page| texts(page)).collect()
+}
+
+#[test]
+fn backups_section_shows_every_source_with_its_figures_and_timeline() {
+    for name in Template::names() {
+        let template = Template::built_in(name).expect("template");
+        let without = pages(&assessment(), &template, &pack());
+        let with = pages(&assessment_with_backups(), &template, &pack());
+        assert!(
+            with.len() > without.len(),
+            "{name}: {} pages with backups, {} without",
+            with.len(),
+            without.len()
+        );
+        assert!(all_texts(&without).contains(&"No backup evidence in the period.".to_string()));
+
+        let texts = all_texts(&with);
+        for expected in [
+            "db-main",
+            "files",
+            "backups",
+            "offsite",
+            "longest gap 8.00 h",
+            "longest gap 743.00 h",
+            "no offsite copy in the period",
+            "Fail: 8.00 h",
+            "max 4.00 h",
+            "Pass: 131.00 days",
+            "Fail: none",
+            "partial",
+            "pgbackrest-main",
+        ] {
+            assert!(
+                texts.iter().any(|t| t == expected),
+                "{name}: no {expected:?}"
+            );
+        }
+        assert!(!texts.contains(&"No backup evidence in the period.".to_string()));
+        // The failed runs are listed up to the limit, then counted.
+        let listed = texts.iter().filter(|t| *t == "partial").count();
+        assert_eq!(listed, 20, "{name}");
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("The first 20 of 25 failed")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn backups_report_is_reproducible() {
+    let template = Template::built_in("due-diligence").expect("template");
+    let first = render(&assessment_with_backups(), &template, &pack()).expect("first");
+    let second = render(&assessment_with_backups(), &template, &pack()).expect("second");
+    assert!(first == second, "two renders differ");
+    let document = lopdf::Document::load_mem(&first).expect("parse");
+    assert!(document.get_pages().len() >= 6);
 }
