@@ -9,8 +9,12 @@
 //! readers here and the validated columns become polars tables, which the checks then
 //! query lazily.
 
+mod borg;
 mod canonical;
+mod document;
+mod pgbackrest;
 mod resolve;
+mod restic;
 pub mod schema;
 mod table;
 pub mod values;
@@ -143,7 +147,10 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
         let stats = match input.format {
             Format::Csv => canonical::read_csv(&mut reader, &mut sink)?,
             Format::Ndjson => canonical::read_ndjson(&mut reader, &mut sink)?,
-            // Native adapters go here: `Format::Restic => restic::read(&mut reader, input, &mut sink)?`.
+            Format::Restic => restic::read(&mut reader, input, &mut sink)?,
+            Format::Borg => borg::read(&mut reader, input, &mut sink)?,
+            Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
+            // Further native adapters go here, one file each.
             native => {
                 return Err(Error::input(
                     &file.path,
