@@ -270,7 +270,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             .iter()
             .copied()
             .filter(|b| {
-                b.started < ctx.period.end && b.expired.is_none_or(|at| at > ctx.period.end)
+                b.started < ctx.period.end && b.expired.map_or(true, |at| at > ctx.period.end)
             })
             .min_by_key(|b| (b.started, b.line));
         let target_days = ctx.policy.retention_min as f64 / DAY;
@@ -467,7 +467,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             rows: retention_rows,
         },
     ));
-    restore_rows.sort_by(|a, b| restore_key(a).cmp(&restore_key(b)));
+    restore_rows.sort_by_key(|row| restore_key(row));
     outcome.evidence.push((
         CheckId::BackupRestoreTest,
         EvidenceTable {
