@@ -93,7 +93,8 @@ pub fn assess(
     let period = options.resolve_period(config)?;
     let catalog = load_catalog(config)?;
     Template::built_in(&options.template)?;
-    let ingested = ingest::ingest(config, observer)?;
+    let mut ingested = ingest::ingest(config, observer)?;
+    let audit = stream_audit(config, &period, &catalog, &mut ingested, observer)?;
     observer.stage("checks");
     let ctx = CheckCtx {
         period: &period,
@@ -103,7 +104,7 @@ pub fn assess(
         tables: &ingested.tables,
         files: &ingested.files,
     };
-    let results = checks::run_all(&ctx)?;
+    let results = checks::run_all(&ctx, audit)?;
     let controls = model::roll_up_controls(&catalog, &results.findings, &results.evidence);
     let mut warnings = config.warnings.clone();
     warnings.extend(ingested.warnings);
@@ -130,6 +131,46 @@ pub fn assess(
         signers: Vec::new(),
     };
     Ok((assessment, warnings))
+}
+
+/// Streams the audit inputs through the access and logging checks' state (twice when
+/// out-of-order files need some logins judged again), and adds what was read to
+/// `ingested`. `None` when no audit input is declared.
+fn stream_audit(
+    config: &Config,
+    period: &Period,
+    catalog: &Catalog,
+    ingested: &mut ingest::Ingested,
+    observer: &dyn Observer,
+) -> Result<Option<checks::audit::AuditOutcome>, Error> {
+    if config.inputs_of(config::InputKind::Audit).next().is_none() {
+        observer.finish_reading();
+        return Ok(None);
+    }
+    let leavers = checks::read_leavers(&ingested.tables)?;
+    let ctx = CheckCtx {
+        period,
+        policy: &config.policy,
+        organisation: &config.organisation,
+        catalog,
+        tables: &ingested.tables,
+        files: &ingested.files,
+    };
+    let mut state = checks::audit::AuditState::new(&ctx, leavers);
+    let streamed = ingest::audit::stream(config, observer, &mut state)?;
+    if state.rescan() {
+        ingest::audit::stream(config, &observer::Silent, &mut state)?;
+    }
+    let leavers_declared = ingested.tables.rows(config::InputKind::Leavers).is_some();
+    let outcome = state.finish(&ctx, leavers_declared);
+    ingested
+        .tables
+        .set_streamed_rows(config::InputKind::Audit, streamed.rows);
+    ingested.files.extend(streamed.files);
+    ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
+    ingested.rejected.extend(streamed.rejected);
+    ingested.rejected.sort();
+    Ok(Some(outcome))
 }
 
 /// Renders every file of the pack but the manifest, from the one assessment.
@@ -242,7 +283,11 @@ pub fn check(
 
 /// `auditpack inputs`: what each declared input resolves to, read as a run would.
 pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, Error> {
-    let ingested = ingest::ingest(config, observer)?;
+    let mut ingested = ingest::ingest(config, observer)?;
+    let streamed = ingest::audit::stream(config, observer, &mut CountOnly)?;
+    ingested.files.extend(streamed.files);
+    ingested.rejected.extend(streamed.rejected);
+    ingested.rejected.sort();
     let entries = config
         .inputs
         .iter()
@@ -267,6 +312,13 @@ pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, 
         rejected: ingested.rejected,
         warnings: ingested.warnings,
     })
+}
+
+/// Reads audit events for `inputs` without keeping them.
+struct CountOnly;
+
+impl ingest::audit::AuditConsumer for CountOnly {
+    fn event(&mut self, _event: &ingest::audit::AuditEvent<'_>) {}
 }
 
 #[derive(Debug)]

@@ -67,7 +67,7 @@ fn report_writes_a_pack_that_sha256sum_accepts() {
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "SHA256SUMS must be sorted by path");
-    assert_eq!(files.len(), 11, "{files:?}");
+    assert_eq!(files.len(), 16, "{files:?}");
 }
 
 #[test]
@@ -104,9 +104,26 @@ fn the_demo_pack_carries_the_planted_figures() {
         figure("uptime.coverage", "customer-portal"),
         ("99.7259".into(), "pass".into())
     );
+    // Backups, from the real restic and borg output the generator recorded.
+    let expected_backups = [
+        ("backup.rpo", "payroll-db", "8.00", "fail"),
+        ("backup.rpo", "customer-files", "4.00", "pass"),
+        ("backup.offsite", "payroll-db", "24.00", "pass"),
+        ("backup.retention", "customer-files", "122.88", "pass"),
+        ("backup.restore_test", "customer-files", "135.46", "fail"),
+        ("backup.restore_test", "ledger-db", "", "fail"),
+        ("backup.restore_test", "payroll-db", "19.48", "pass"),
+    ];
+    for (check, subject, measured, status) in expected_backups {
+        assert_eq!(
+            figure(check, subject),
+            (measured.into(), status.into()),
+            "{check} {subject}"
+        );
+    }
     // Checks without their input are not evaluated, never passed.
     assert_eq!(
-        figure("backup.rpo", "*"),
+        figure("access.mfa", "*"),
         ("".into(), "not_evaluated".into())
     );
     let incidents = read_csv(&pack.join("incidents.csv"));
@@ -196,7 +213,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (2 failing)"),
+        output.stdout.contains("FAIL (5 failing)"),
         "{}",
         output.stdout
     );
@@ -204,7 +221,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("2"));
+    assert_eq!(root.attribute("failures"), Some("5"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -214,7 +231,16 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
                 .map(String::from)
         })
         .collect();
-    assert_eq!(failures, ["jobs-api", "payroll-api"]);
+    assert_eq!(
+        failures,
+        [
+            "customer-files",
+            "ledger-db",
+            "payroll-db",
+            "jobs-api",
+            "payroll-api"
+        ]
+    );
     let testcases = document
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
@@ -226,7 +252,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 2);
+    assert_eq!(summary["counts"]["fail"], 5);
 }
 
 fn write_config(dir: &Path, body: &str) -> std::path::PathBuf {

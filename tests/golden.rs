@@ -279,3 +279,114 @@ fn the_backup_case_carries_the_hand_computed_figures() {
         .iter()
         .any(|r| r["source"] == "db-main" && r["kind"] == "before_period"));
 }
+
+#[test]
+fn the_access_case_carries_the_hand_computed_figures() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/access/month");
+    let out = tempfile::tempdir().expect("tempdir");
+    let pack = out.path().join("pack");
+    let mut args = vec![
+        "report".to_string(),
+        "--config".to_string(),
+        case.join("auditpack.toml").display().to_string(),
+    ];
+    args.extend(case_args(&case));
+    args.extend(["--out".to_string(), pack.display().to_string()]);
+    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let findings = common::read_csv(&pack.join("findings.csv"));
+    let figure = |check: &str, subject: &str| -> (String, String) {
+        let row = findings
+            .iter()
+            .find(|r| r["check_id"] == check && r["subject"] == subject)
+            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
+        (row["measured"].clone(), row["status"].clone())
+    };
+    let expected = [
+        ("access.mfa", "alice", "1", "fail"),
+        ("access.mfa", "bob", "0", "pass"),
+        ("access.mfa", "carol", "1", "fail"),
+        ("access.leaver_login", "carol", "2", "fail"),
+        ("access.leaver_login", "mallory", "1", "fail"),
+        ("access.leaver_login", "oscar", "0", "pass"),
+        ("access.leaver_login", "dave", "0", "pass"),
+        ("access.leaver_login", "erin", "0", "pass"),
+        ("access.leaver_deactivation", "carol", "40.00", "fail"),
+        ("access.leaver_deactivation", "dave", "3.00", "pass"),
+        ("access.leaver_deactivation", "erin", "", "not_evaluated"),
+        (
+            "access.shared_credential_rotation",
+            "support-vault",
+            "27.00",
+            "fail",
+        ),
+        (
+            "access.shared_credential_rotation",
+            "db-root",
+            "511.00",
+            "fail",
+        ),
+        ("access.support_ticket", "acme", "1", "fail"),
+        ("access.support_ticket", "globex", "0", "pass"),
+        (
+            "logging.integrity",
+            "evidence/audit/app.ndjson",
+            "0",
+            "pass",
+        ),
+        (
+            "logging.integrity",
+            "evidence/audit/portal.ndjson",
+            "1",
+            "fail",
+        ),
+        ("logging.gaps", "evidence/audit/app.ndjson", "22.00", "pass"),
+        (
+            "logging.gaps",
+            "evidence/audit/portal.ndjson",
+            "30.00",
+            "fail",
+        ),
+        ("monitoring.alert_resolution", "payroll-api", "0.42", "pass"),
+        ("monitoring.alert_resolution", "db-1", "30.00", "fail"),
+        ("monitoring.alert_resolution", "portal", "36.00", "fail"),
+        (
+            "inputs.rejected_rows",
+            "evidence/audit/app.ndjson",
+            "3",
+            "fail",
+        ),
+    ];
+    for (check, subject, measured, status) in expected {
+        assert_eq!(
+            figure(check, subject),
+            (measured.to_string(), status.to_string()),
+            "{check} {subject}"
+        );
+    }
+    let subjects = |check: &str| findings.iter().filter(|r| r["check_id"] == check).count();
+    assert_eq!(subjects("access.leaver_login"), 5);
+    assert_eq!(subjects("access.mfa"), 3);
+    let rejected = common::read_csv(&pack.join("rejected.csv"));
+    let lines: Vec<&str> = rejected.iter().map(|r| r["line"].as_str()).collect();
+    assert_eq!(lines, ["42", "44", "83"]);
+    // The offending events name their file and line, so an auditor can find them.
+    let logins = common::read_csv(&pack.join("evidence/access.leaver_login.csv"));
+    let mallory = logins
+        .iter()
+        .find(|r| r["subject"] == "mallory")
+        .expect("mallory's login");
+    assert_eq!(mallory["time"], "2026-10-05T11:00:00Z");
+    assert_eq!(mallory["file"], "evidence/audit/app.ndjson");
+    assert!(
+        mallory["note"].starts_with("deactivated at 2026-09-20T10:00:00Z"),
+        "{}",
+        mallory["note"]
+    );
+    let integrity = common::read_csv(&pack.join("evidence/logging.integrity.csv"));
+    assert_eq!(integrity.len(), 1);
+    assert_eq!(
+        (integrity[0]["file"].as_str(), integrity[0]["line"].as_str()),
+        ("evidence/audit/portal.ndjson", "14")
+    );
+}

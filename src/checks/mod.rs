@@ -6,15 +6,17 @@
 //! `controls/bindings.toml`, a golden case under `tests/data/`, and one line in
 //! [`run_all`].
 
+pub mod audit;
 mod backup;
 mod frame;
 mod inputs;
+mod monitoring;
 mod uptime;
 
 use std::collections::BTreeMap;
 
 use crate::catalog::Catalog;
-use crate::config::{InputKind, Policy};
+use crate::config::Policy;
 use crate::error::Error;
 use crate::ingest::Tables;
 use crate::model::{
@@ -74,8 +76,21 @@ pub struct CheckResults {
 
 /// Runs every check. A check whose input kind is absent gets one `not_evaluated` row
 /// with subject `*`; a policy looser than a check's floor fails its evaluated rows.
-pub fn run_all(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
+pub fn run_all(
+    ctx: &CheckCtx<'_>,
+    audit: Option<audit::AuditOutcome>,
+) -> Result<CheckResults, Error> {
     let mut results = CheckResults::default();
+    if let Some(audit) = audit {
+        results.findings.extend(audit.findings);
+        results.evidence.extend(audit.evidence);
+    }
+    if let Some((findings, table)) = monitoring::run(ctx)? {
+        results.findings.extend(findings);
+        results
+            .evidence
+            .insert(CheckId::MonitoringAlertResolution, table);
+    }
     if let Some(uptime) = uptime::run(ctx)? {
         results.findings.extend(uptime.findings);
         results.evidence.extend(uptime.evidence);
@@ -110,13 +125,16 @@ pub fn run_all(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
 fn not_evaluated(ctx: &CheckCtx<'_>, check: CheckId) -> Finding {
     let binding = ctx.catalog.binding(check);
     let detail = match binding.input {
-        Some(kind) if ctx.tables.get(kind).is_none() => {
+        Some(kind) if ctx.tables.rows(kind).is_none() => {
             format!("no `{}` input declared", kind.as_str())
         }
-        Some(kind) if ctx.tables.get(kind).is_some_and(|t| t.height() == 0) => {
+        Some(kind) if ctx.tables.rows(kind) == Some(0) => {
             format!("the `{}` inputs hold no rows", kind.as_str())
         }
-        Some(_) => "not implemented by this version of auditpack yet".to_string(),
+        Some(kind) => format!(
+            "no subject in the `{}` inputs for this check in the period",
+            kind.as_str()
+        ),
         None => "no input files were read".to_string(),
     };
     ctx.finding(
@@ -175,10 +193,21 @@ fn table_error(error: polars::prelude::PolarsError) -> Error {
     }
 }
 
-/// Kinds the declared inputs fill, for messages.
-pub fn declared_kinds(tables: &Tables) -> Vec<InputKind> {
-    InputKind::ALL
-        .into_iter()
-        .filter(|k| tables.get(*k).is_some())
-        .collect()
+/// The leavers table as the audit checks need it.
+pub fn read_leavers(tables: &Tables) -> Result<Vec<audit::Leaver>, Error> {
+    let Some(leavers) = tables.get(crate::config::InputKind::Leavers) else {
+        return Ok(Vec::new());
+    };
+    let actors = frame::texts(leavers, "actor")?;
+    let left = frame::times(leavers, "left_at")?;
+    let roles = frame::texts(leavers, "role")?;
+    Ok((0..leavers.height())
+        .filter_map(|i| {
+            Some(audit::Leaver {
+                actor: actors[i].clone()?,
+                left_at: left[i]?,
+                role: roles[i].clone(),
+            })
+        })
+        .collect())
 }

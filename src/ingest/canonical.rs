@@ -8,10 +8,11 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono_tz::Tz;
 
+use super::audit::{ChainLink, PrevHash};
 use super::schema::{columns, ColumnSpec};
-use super::table::TableBuilder;
 use super::values::{parse_value, Raw, Value};
 use super::FileStats;
+use super::RowSink;
 use crate::config::InputKind;
 use crate::error::Error;
 use crate::model::Rejected;
@@ -22,7 +23,7 @@ pub struct Sink<'a> {
     pub display: &'a str,
     pub disk_path: &'a std::path::Path,
     pub timezone: Option<Tz>,
-    pub table: &'a mut TableBuilder,
+    pub table: &'a mut dyn RowSink,
     pub rejected: &'a mut Vec<Rejected>,
 }
 
@@ -87,10 +88,13 @@ impl Sink<'_> {
 /// Reads a canonical CSV file: RFC 4180, header row, BOM and CRLF tolerated.
 pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Error> {
     let specs = columns(sink.kind);
+    // The csv crate numbers the record after a CRLF one line early (it notes the start
+    // before consuming the `\n`), so CRLF becomes LF before parsing; the hash has
+    // already seen the original bytes.
     let mut csv_reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(CrlfToLf::new(reader));
     let mut stats = FileStats::default();
     let mut record = csv::ByteRecord::new();
     let disk_path = sink.disk_path.to_path_buf();
@@ -138,8 +142,31 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
         ));
     }
     let width = header.len();
+    let prev_hash_column = header.iter().position(|h| h == "prev_hash");
+    let mut chain = match (sink.kind, prev_hash_column) {
+        (InputKind::Audit, Some(_)) => Some(LineHashes::open(sink.disk_path)?),
+        _ => None,
+    };
+    let mut first_record = true;
     while read(&mut csv_reader, &mut record)? {
         let line = record.position().map_or(0, |p| p.line());
+        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
+        if let (Some(hashes), Some(column)) = (chain.as_mut(), prev_hash_column) {
+            let previous_line = hashes.hash_of(line.saturating_sub(1), sink.disk_path)?;
+            let prev_hash = match &fields {
+                Ok(fields) if record.len() == width => match fields[column].trim() {
+                    "" => PrevHash::Absent,
+                    value => PrevHash::Value(value.to_string()),
+                },
+                _ => PrevHash::Unreadable,
+            };
+            sink.table.chain(ChainLink {
+                line,
+                previous_line: if first_record { None } else { previous_line },
+                prev_hash,
+            });
+        }
+        first_record = false;
         if record.len() != width {
             sink.reject(
                 line,
@@ -148,7 +175,6 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
             );
             continue;
         }
-        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
         let Ok(fields) = fields else {
             sink.reject(line, "not valid UTF-8", &mut stats);
             continue;
@@ -173,6 +199,9 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
     let mut line: u64 = 0;
     let mut objects = 0u64;
     let mut first_failure: Option<(u64, String)> = None;
+    // The `prev_hash` chain (audit only): each line's hash, for the next line's link.
+    let chained = sink.kind == InputKind::Audit;
+    let mut previous_line: Option<[u8; 32]> = None;
     let mut seen_keys: HashMap<&'static str, bool> =
         specs.iter().map(|s| (s.name, false)).collect();
     loop {
@@ -188,6 +217,12 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
         if line == 1 {
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         }
+        let this_line = if chained {
+            Some(super::audit::line_hash(bytes))
+        } else {
+            None
+        };
+        let link_to = std::mem::replace(&mut previous_line, this_line);
         let bytes = trim_ascii(bytes);
         if bytes.is_empty() {
             continue;
@@ -199,6 +234,25 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
                     serde_json::Value::Object(map) => Ok(map),
                     _ => Err("not a JSON object".to_string()),
                 });
+        if chained {
+            let prev_hash = match &parsed {
+                Ok(object) => match object.get("prev_hash") {
+                    Some(serde_json::Value::String(h)) if !h.trim().is_empty() => {
+                        PrevHash::Value(h.trim().to_string())
+                    }
+                    Some(serde_json::Value::String(_) | serde_json::Value::Null) | None => {
+                        PrevHash::Absent
+                    }
+                    Some(_) => PrevHash::Unreadable,
+                },
+                Err(_) => PrevHash::Unreadable,
+            };
+            sink.table.chain(ChainLink {
+                line,
+                previous_line: if line == 1 { None } else { link_to },
+                prev_hash,
+            });
+        }
         let object = match parsed {
             Ok(object) => object,
             Err(reason) => {
@@ -257,6 +311,101 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
         }
     }
     Ok(stats)
+}
+
+/// Reads through `inner`, turning each `\r\n` into `\n` (a lone `\r` is kept).
+struct CrlfToLf<R> {
+    inner: BufReader<R>,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner: BufReader::new(inner),
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut out = 0;
+        while out < buf.len() {
+            let available = self.inner.fill_buf()?;
+            if available.is_empty() {
+                break;
+            }
+            if available[0] == b'\r' {
+                self.inner.consume(1);
+                let followed_by_lf = self.inner.fill_buf()?.first() == Some(&b'\n');
+                if followed_by_lf {
+                    self.inner.consume(1);
+                }
+                buf[out] = if followed_by_lf { b'\n' } else { b'\r' };
+                out += 1;
+                continue;
+            }
+            // Copy the run up to the next `\r`.
+            let run = available
+                .iter()
+                .position(|&b| b == b'\r')
+                .unwrap_or(available.len());
+            let take = run.min(buf.len() - out);
+            buf[out..out + take].copy_from_slice(&available[..take]);
+            self.inner.consume(take);
+            out += take;
+        }
+        Ok(out)
+    }
+}
+
+/// Hashes a CSV file's physical lines in step with the CSV reader, so a record's link
+/// to the line before it can be checked without holding the file.
+struct LineHashes {
+    lines: BufReader<std::fs::File>,
+    /// The number and hash of the last line hashed.
+    last: (u64, Option<[u8; 32]>),
+    buffer: Vec<u8>,
+}
+
+impl LineHashes {
+    fn open(path: &std::path::Path) -> Result<Self, Error> {
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            action: "open the input file",
+            source,
+        })?;
+        Ok(LineHashes {
+            lines: BufReader::new(file),
+            last: (0, None),
+            buffer: Vec::new(),
+        })
+    }
+
+    /// The hash of physical line `target` (1-based); lines are only read forwards.
+    fn hash_of(&mut self, target: u64, path: &std::path::Path) -> Result<Option<[u8; 32]>, Error> {
+        while self.last.0 < target {
+            self.buffer.clear();
+            let n = self
+                .lines
+                .read_until(b'\n', &mut self.buffer)
+                .map_err(|e| {
+                    Error::input(path, Some(self.last.0 + 1), format!("cannot read: {e}"))
+                })?;
+            if n == 0 {
+                return Ok(None);
+            }
+            let mut bytes = self.buffer.as_slice();
+            if self.last.0 == 0 {
+                bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            }
+            self.last = (self.last.0 + 1, Some(super::audit::line_hash(bytes)));
+        }
+        Ok(if self.last.0 == target {
+            self.last.1
+        } else {
+            None
+        })
+    }
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {

@@ -9,6 +9,7 @@
 //! readers here and the validated columns become polars tables, which the checks then
 //! query lazily.
 
+pub mod audit;
 mod borg;
 mod canonical;
 mod document;
@@ -29,11 +30,20 @@ use sha2::{Digest, Sha256};
 
 pub use resolve::display_path;
 
-use crate::config::{Config, Format, InputKind};
+use crate::config::{Config, Format, Input, InputKind};
 use crate::error::Error;
 use crate::model::{InputFile, Rejected};
 use crate::observer::Observer;
 use table::TableBuilder;
+
+/// Where typed rows of one canonical kind go: a table (collected) or, for audit
+/// events, a consumer that sees each row once (streamed, never collected).
+pub trait RowSink {
+    /// One row; `values` are aligned with the kind's columns (schema order) and typed.
+    fn push(&mut self, values: Vec<values::Value>, path: &str, line: u64);
+    /// One record's link in a file's `prev_hash` chain (chained audit files only).
+    fn chain(&mut self, _link: audit::ChainLink) {}
+}
 
 /// Rows used and rejected in one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,10 +52,13 @@ pub struct FileStats {
     pub rejected_rows: u64,
 }
 
-/// The canonical tables, one per kind that has at least one declared input.
+/// The canonical tables, one per declared kind, except audit events, which are
+/// streamed and only counted here.
 #[derive(Debug, Default)]
 pub struct Tables {
     tables: BTreeMap<InputKind, DataFrame>,
+    declared: BTreeSet<InputKind>,
+    streamed_rows: BTreeMap<InputKind, u64>,
 }
 
 impl Tables {
@@ -55,7 +68,23 @@ impl Tables {
     }
 
     pub fn insert(&mut self, kind: InputKind, frame: DataFrame) {
+        self.declared.insert(kind);
         self.tables.insert(kind, frame);
+    }
+
+    /// Rows read of a kind, or `None` when no input of that kind was declared.
+    pub fn rows(&self, kind: InputKind) -> Option<u64> {
+        if !self.declared.contains(&kind) {
+            return None;
+        }
+        let collected = self.tables.get(&kind).map_or(0, |t| t.height() as u64);
+        Some(collected + self.streamed_rows.get(&kind).copied().unwrap_or(0))
+    }
+
+    /// Records how many rows of a streamed kind were read.
+    pub fn set_streamed_rows(&mut self, kind: InputKind, rows: u64) {
+        self.declared.insert(kind);
+        self.streamed_rows.insert(kind, rows);
     }
 }
 
@@ -108,7 +137,8 @@ fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>,
     Ok(planned)
 }
 
-/// Reads every declared input.
+/// Reads every declared input except the audit logs, which are streamed once through
+/// [`audit::stream`] instead of being collected (they are the large input).
 pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Error> {
     let mut warnings = Vec::new();
     let planned = plan(config, &mut warnings)?;
@@ -121,6 +151,7 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
     let mut builders: BTreeMap<InputKind, TableBuilder> = config
         .inputs
         .iter()
+        .filter(|input| input.kind != InputKind::Audit)
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
     let mut files = Vec::new();
@@ -130,56 +161,12 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
         let Some(builder) = builders.get_mut(&input.kind) else {
             continue;
         };
-        let handle = File::open(&file.path).map_err(|source| Error::Io {
-            path: file.path.clone(),
-            action: "open the input file",
-            source,
-        })?;
-        let mut reader = HashingReader::new(handle, observer);
-        let mut sink = canonical::Sink {
-            kind: input.kind,
-            display: &file.display,
-            disk_path: &file.path,
-            timezone: input.timezone,
-            table: builder,
-            rejected: &mut rejected,
-        };
-        let stats = match input.format {
-            Format::Csv => canonical::read_csv(&mut reader, &mut sink)?,
-            Format::Ndjson => canonical::read_ndjson(&mut reader, &mut sink)?,
-            Format::Restic => restic::read(&mut reader, input, &mut sink)?,
-            Format::Borg => borg::read(&mut reader, input, &mut sink)?,
-            Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
-            // Further native adapters go here, one file each.
-            native => {
-                return Err(Error::input(
-                    &file.path,
-                    None,
-                    format!(
-                        "the `{}` format is not supported by this version of auditpack yet; \
-                         convert it to canonical csv or ndjson (SPEC §4)",
-                        native.as_str()
-                    ),
-                ))
-            }
-        };
-        let (sha256, bytes) = reader.finish().map_err(|source| Error::Io {
-            path: file.path.clone(),
-            action: "read the input file",
-            source,
-        })?;
-        files.push(InputFile {
-            path: file.display.clone(),
-            kind: input.kind.as_str().to_string(),
-            format: input.format.as_str().to_string(),
-            sha256,
-            bytes,
-            rows: stats.rows,
-            rejected_rows: stats.rejected_rows,
-        });
+        files.push(read_file(file, input, builder, &mut rejected, observer)?);
     }
-    observer.finish_reading();
-    let mut tables = Tables::default();
+    let mut tables = Tables {
+        declared: config.inputs.iter().map(|input| input.kind).collect(),
+        ..Tables::default()
+    };
     let kinds: BTreeSet<InputKind> = builders.keys().copied().collect();
     for kind in kinds {
         if let Some(builder) = builders.remove(&kind) {
@@ -194,6 +181,63 @@ pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Erro
         rejected,
         warnings,
         planned,
+    })
+}
+
+/// Reads one file of one input into `rows`, hashing it on the way.
+fn read_file(
+    file: &PlannedFile,
+    input: &Input,
+    rows: &mut dyn RowSink,
+    rejected: &mut Vec<Rejected>,
+    observer: &dyn Observer,
+) -> Result<InputFile, Error> {
+    let handle = File::open(&file.path).map_err(|source| Error::Io {
+        path: file.path.clone(),
+        action: "open the input file",
+        source,
+    })?;
+    let mut reader = HashingReader::new(handle, observer);
+    let mut sink = canonical::Sink {
+        kind: input.kind,
+        display: &file.display,
+        disk_path: &file.path,
+        timezone: input.timezone,
+        table: rows,
+        rejected,
+    };
+    let stats = match input.format {
+        Format::Csv => canonical::read_csv(&mut reader, &mut sink)?,
+        Format::Ndjson => canonical::read_ndjson(&mut reader, &mut sink)?,
+        Format::Restic => restic::read(&mut reader, input, &mut sink)?,
+        Format::Borg => borg::read(&mut reader, input, &mut sink)?,
+        Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
+        // Further native adapters go here, one file each.
+        native => {
+            return Err(Error::input(
+                &file.path,
+                None,
+                format!(
+                    "the `{}` format is not supported by this version of auditpack yet; \
+                     convert it to canonical csv or ndjson (SPEC §4)",
+                    native.as_str()
+                ),
+            ))
+        }
+    };
+    let (sha256, bytes) = reader.finish().map_err(|source| Error::Io {
+        path: file.path.clone(),
+        action: "read the input file",
+        source,
+    })?;
+    Ok(InputFile {
+        path: file.display.clone(),
+        kind: input.kind.as_str().to_string(),
+        format: input.format.as_str().to_string(),
+        sha256,
+        bytes,
+        rows: stats.rows,
+        rejected_rows: stats.rejected_rows,
     })
 }
 

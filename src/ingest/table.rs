@@ -44,8 +44,14 @@ impl TableBuilder {
         }
     }
 
+    pub fn finish(self) -> Result<DataFrame, Error> {
+        self.into_frame()
+    }
+}
+
+impl super::RowSink for TableBuilder {
     /// Appends one row; `values` are aligned with the kind's columns and already typed.
-    pub fn push(&mut self, values: Vec<Value>, path: &str, line: u64) {
+    fn push(&mut self, values: Vec<Value>, path: &str, line: u64) {
         for (builder, value) in self.builders.iter_mut().zip(values) {
             match (builder, value) {
                 (Builder::Text(v), Value::Text(x)) => v.push(Some(x)),
@@ -63,8 +69,10 @@ impl TableBuilder {
         self.paths.push(path.to_string());
         self.lines.push(line);
     }
+}
 
-    pub fn finish(self) -> Result<DataFrame, Error> {
+impl TableBuilder {
+    fn into_frame(self) -> Result<DataFrame, Error> {
         let height = self.lines.len();
         let mut frame_columns: Vec<Column> = self
             .specs

@@ -235,3 +235,14 @@ fn symlinks_leading_outside_an_input_directory_are_not_followed() {
         ingested.warnings
     );
 }
+
+#[test]
+fn crlf_csv_rows_keep_their_physical_line_numbers() {
+    let csv = "time,service,up\r\n2026-10-01T00:00:00Z,api,1\r\nbad,api,1\r\n2026-10-01T00:02:00Z,api,x\r\n\"2026-10-01T00:03:00Z\",\"a\r\nb\",1\r\nlate,api,1\r\n";
+    let ingested = ingest_file("p.csv", csv.as_bytes(), "probes", "csv", "").expect("ingest");
+    assert_eq!(
+        lines(&ingested).iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![3, 4, 7]
+    );
+    assert_eq!(ingested.files[0].bytes, csv.len() as u64);
+}

@@ -270,7 +270,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             .iter()
             .copied()
             .filter(|b| {
-                b.started < ctx.period.end && b.expired.map_or(true, |at| at > ctx.period.end)
+                b.started < ctx.period.end && b.expired.is_none_or(|at| at > ctx.period.end)
             })
             .min_by_key(|b| (b.started, b.line));
         let target_days = ctx.policy.retention_min as f64 / DAY;

@@ -2,16 +2,24 @@
 //!
 //! ```text
 //! auditpack-fixturegen demo --out DIR [--seed N]
+//! auditpack-fixturegen demo-backups --out DIR
 //! ```
 //!
 //! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
-//! 2026): config, probe and maintenance evidence, and a README stating what a
-//! correct tool must conclude. The same seed always yields byte-identical files.
+//! 2026): config, probe and maintenance evidence, canonical backup and restore
+//! test evidence, and a README stating what a correct tool must conclude. The
+//! same seed always yields byte-identical files.
+//!
+//! `demo-backups` adds the native backup evidence (`evidence/backups/*.json`) by
+//! running the real restic and borg on throwaway repositories. Those files are
+//! not byte-reproducible (the tools pick random ids); their times are, and are
+//! checked against the plan on every run.
 //!
 //! The argument parser is hand-written because the crate's only dependency is
 //! `chrono`: a generator that must reproduce the same bytes for years should
 //! carry as little as possible that can change under it.
 
+mod backups;
 mod demo;
 mod prng;
 mod readme;
@@ -25,27 +33,31 @@ use std::process::ExitCode;
 const DEFAULT_SEED: u64 = 27_001;
 
 const USAGE: &str = "usage: auditpack-fixturegen demo --out DIR [--seed N]
+       auditpack-fixturegen demo-backups --out DIR
 
-  demo    write the demo organisation (config, evidence, README) into DIR
-  --out   output directory (created if missing; existing files are overwritten)
-  --seed  seed for jitter, latencies and isolated failures (default 27001)";
+  demo          write the demo organisation (config, evidence, README) into DIR
+  demo-backups  write the demo's restic and borg evidence (evidence/backups/*.json)
+                into DIR, made by the real tools (needs restic and borg)
+  --out         output directory (created if missing; existing files are overwritten)
+  --seed        seed for jitter, latencies and isolated failures (default 27001)";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
     Demo { out: PathBuf, seed: u64 },
+    DemoBackups { out: PathBuf },
     Help,
 }
 
 fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
-    match it.next().map(String::as_str) {
-        Some("demo") => {}
+    let command = match it.next().map(String::as_str) {
+        Some(c @ ("demo" | "demo-backups")) => c,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("missing command".to_string()),
-    }
-    let (mut out, mut seed) = (None, DEFAULT_SEED);
+    };
+    let (mut out, mut seed) = (None, None);
     while let Some(arg) = it.next() {
         // Accept both `--out DIR` and `--out=DIR`.
         let (flag, inline) = match arg.split_once('=') {
@@ -60,18 +72,25 @@ fn parse(args: &[String]) -> Result<Command, String> {
         };
         match flag {
             "--out" => out = Some(PathBuf::from(value()?)),
-            "--seed" => {
+            "--seed" if command == "demo" => {
                 let v = value()?;
-                seed = v
-                    .parse()
-                    .map_err(|_| format!("`--seed` expects an unsigned integer, got `{v}`"))?;
+                seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("`--seed` expects an unsigned integer, got `{v}`"))?,
+                );
             }
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    let out = out.ok_or("`demo` needs `--out DIR`")?;
-    Ok(Command::Demo { out, seed })
+    let out = out.ok_or_else(|| format!("`{command}` needs `--out DIR`"))?;
+    Ok(match command {
+        "demo" => Command::Demo {
+            out,
+            seed: seed.unwrap_or(DEFAULT_SEED),
+        },
+        _ => Command::DemoBackups { out },
+    })
 }
 
 /// The conclusions the scenario is built to produce, whatever the seed. Checked
@@ -83,6 +102,50 @@ const INTENT: [(&str, &str, &str); 4] = [
     ("jobs-api", "FAIL", "PASS"),
     ("customer-portal", "PASS", "PASS"),
 ];
+
+/// The backup conclusions the scenario is built to produce, per source, in the
+/// order of `backups::CHECKS` (rpo, offsite, encryption, retention, restore_test).
+const BACKUP_INTENT: [(&str, [&str; 5]); 3] = [
+    ("payroll-db", ["FAIL", "PASS", "PASS", "PASS", "PASS"]),
+    ("customer-files", ["PASS", "PASS", "PASS", "PASS", "FAIL"]),
+    ("ledger-db", ["PASS", "PASS", "PASS", "PASS", "FAIL"]),
+];
+
+fn check_backup_intent(figures: &[backups::Figures]) -> Result<(), String> {
+    if figures.len() != BACKUP_INTENT.len() {
+        return Err(format!(
+            "scenario has {} backup sources, intended {}",
+            figures.len(),
+            BACKUP_INTENT.len()
+        ));
+    }
+    for (source, want) in BACKUP_INTENT {
+        let f = figures
+            .iter()
+            .find(|f| f.source == source)
+            .ok_or_else(|| format!("scenario lost backup source {source}"))?;
+        let got = f.verdicts();
+        if got != want {
+            return Err(format!(
+                "scenario no longer does what it is for: {source} gives {got:?} for {:?}, intended {want:?}",
+                backups::CHECKS
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn run_demo_backups(out: PathBuf) -> Result<(), String> {
+    let plan = backups::plan();
+    check_backup_intent(&backups::assess(&plan))?;
+    for (path, bytes, entries) in backups::real::write(&plan, &out)? {
+        println!(
+            "  wrote {} ({entries} entries, {bytes} bytes)",
+            path.display()
+        );
+    }
+    Ok(())
+}
 
 fn run_demo(out: PathBuf, seed: u64) -> Result<(), String> {
     let scenario = demo::Demo::new(seed);
@@ -111,7 +174,7 @@ fn run_demo(out: PathBuf, seed: u64) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    check_backup_intent(&output.backups)
 }
 
 fn main() -> ExitCode {
@@ -122,6 +185,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Ok(Command::Demo { out, seed }) => run_demo(out, seed),
+        Ok(Command::DemoBackups { out }) => run_demo_backups(out),
         Err(e) => {
             eprintln!("error: {e}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -169,5 +233,26 @@ mod tests {
         assert!(parse(&args("demo --out x --seed -1")).is_err());
         assert!(parse(&args("demo --out x --frob")).is_err());
         assert!(parse(&args("bench")).is_err());
+        assert!(parse(&args("demo-backups")).is_err());
+        assert!(parse(&args("demo-backups --out x --seed 3")).is_err());
+    }
+
+    #[test]
+    fn backup_intent_holds_and_is_checked() {
+        let mut figures = backups::assess(&backups::plan());
+        assert_eq!(check_backup_intent(&figures), Ok(()));
+        // An edit that closes payroll-db's 8 h gap must be caught.
+        figures[0].rpo.to = figures[0].rpo.from + 4 * 3_600;
+        assert!(check_backup_intent(&figures).is_err());
+    }
+
+    #[test]
+    fn parses_demo_backups() {
+        assert_eq!(
+            parse(&args("demo-backups --out=x")),
+            Ok(Command::DemoBackups {
+                out: PathBuf::from("x")
+            })
+        );
     }
 }

@@ -6,16 +6,24 @@
 
 use std::fmt::Write as _;
 
+use crate::backups::{self, Backups, Figures, Tool, OFFSITE_REGION};
 use crate::demo::{
     period, Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, ORGANISATION,
     POLICY, PRIMARY_REGION, SERVICES, TIMEZONE, UPTIME_TARGET,
 };
 use crate::reference::Outcome;
-use crate::time::{clock_utc, dst_start, local, minutes, rfc3339, short_utc, DAY, HOUR, MIN};
+use crate::time::{
+    clock_utc, days, dst_start, hours, local, minutes, naive_melbourne, rfc3339, short_utc, DAY,
+    HOUR, MIN,
+};
 
 /// The command that regenerates the demo, from the repository root.
 pub const REGENERATE: &str = "CARGO_TARGET_DIR=$HOME/.cache/fixturegen-target \
                               cargo run -p auditpack-fixturegen -- demo --out fixtures/demo";
+
+/// The command that remakes the native backup evidence with the real tools.
+pub const REGENERATE_BACKUPS: &str = "CARGO_TARGET_DIR=$HOME/.cache/fixturegen-target \
+                                      cargo run -p auditpack-fixturegen -- demo-backups --out fixtures/demo";
 
 /// Why each service ends up where it does (the numbers come from the run).
 fn story(service: &str) -> &'static str {
@@ -91,9 +99,16 @@ from the repository root with
 
 ```sh
 {REGENERATE}
+{REGENERATE_BACKUPS}
 ```
 
-(`--seed N` picks another seed). The same seed always gives byte-identical files.
+`demo` is deterministic: the same seed (`--seed N` picks another) always gives
+byte-identical files, and CI regenerates and diffs them, all but
+`evidence/backups/*.json`. Those come from `demo-backups`, which runs the real
+restic and borg (`apt-get install restic borgbackup`) on throwaway repositories,
+replaying the planned times. They are not byte-reproducible, because the tools
+choose random ids, so they are committed as produced and remade only when the
+backup plan changes; every run checks that they list exactly the planned times.
 The planted events below are fixed; the seed only moves sample jitter, latencies
 and the isolated probe failures.
 
@@ -112,6 +127,8 @@ and the isolated probe failures.
 - Policy (`auditpack.toml`): uptime target {UPTIME_TARGET:.1} %, `probe_quorum = 0`
   (majority: 2 of 3), `max_sample_gap = \"5m\"`, minimum monitoring coverage
   {MIN_COVERAGE:.1} %, `maintenance_notice = \"48h\"`.
+- Backup policy: `rpo = \"4h\"`, `offsite_max_age = \"24h\"`, `retention_min = \"90d\"`,
+  `restore_test_max_age = \"90d\"`. Offsite copies live in `{OFFSITE_REGION}`.
 - Times below are UTC, with Melbourne wall-clock time alongside.
 
 ## Files
@@ -143,6 +160,37 @@ and the isolated probe failures.
             r.service, r.rows
         );
     }
+    let plan = &demo.backups;
+    for r in plan.repos.iter().filter(|r| r.tool != Tool::Csv) {
+        let what = match r.tool {
+            Tool::Restic => "snapshots (`restic snapshots --json`)",
+            Tool::BorgList => "archives (`borg list --json --consider-checkpoints`)",
+            _ => "archives (`borg info --json --glob-archives 'customer-files-*'`)",
+        };
+        let _ = writeln!(
+            s,
+            "| `{}` | {} {what}, by `demo-backups` |",
+            r.path(),
+            r.points.len()
+        );
+    }
+    let ledger_rows: usize = plan
+        .repos
+        .iter()
+        .filter(|r| r.tool == Tool::Csv)
+        .map(|r| r.points.len())
+        .sum();
+    let _ = writeln!(
+        s,
+        "| `{}/ledger-db.csv` | {ledger_rows} backups |",
+        backups::DIR
+    );
+    let _ = writeln!(
+        s,
+        "| `{}` | {} restore tests |",
+        backups::RESTORE_TESTS,
+        plan.tests.len()
+    );
 
     let _ = writeln!(
         s,
@@ -303,6 +351,8 @@ and the isolated probe failures.
         );
     }
 
+    s.push_str(&backups_section(plan, &out.backups));
+
     let _ = writeln!(
         s,
         "\n## What this demo catches\n\n\
@@ -321,6 +371,195 @@ and the isolated probe failures.
          - **Evidence outside the period**: samples from 12:00Z on 30 September cover the\n\
          \x20 period start; they must be read, not filtered away before the assessment."
     );
+    let files = out.backups.iter().find(|f| f.source == "customer-files");
+    if let Some((rpo, offsite)) = files.and_then(|f| f.misread) {
+        let _ = writeln!(
+            s,
+            "- **Naive borg times**: borg prints Melbourne wall-clock times without an offset.\n\
+             \x20 Read through the input's `timezone`, customer-files is 4 h and 24 h apart\n\
+             \x20 everywhere; read at a fixed +10:00 the DST change stretches a gap to {} h\n\
+             \x20 (primary) and {} h (offsite), and customer-files would wrongly fail both.",
+            hours(rpo),
+            hours(offsite)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- **Backup edges**: the last backup before the period opens the first gap; backups\n\
+         \x20 finishing at or after the period end\n\
+         \x20 ({}) are ignored; the borg `.checkpoint` archive and the\n\
+         \x20 ledger-db point expired on 1 October are not restorable points; offsite copies\n\
+         \x20 exactly 24 h apart pass (bounds inclusive); a failed restore test does not\n\
+         \x20 replace an old successful one, and no test at all fails with an empty value.",
+        rfc3339(p1)
+    );
+    s
+}
+
+fn gap_cell(verdict: &str, gap: backups::Gap) -> String {
+    format!(
+        "{verdict} ({} h: {} - {})",
+        hours(gap.length()),
+        short_utc(gap.from),
+        short_utc(gap.to)
+    )
+}
+
+/// The README's `## Backups` section.
+fn backups_section(plan: &Backups, figures: &[Figures]) -> String {
+    let (p0, p1) = period();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n## Backups\n\n\
+         Three sources, each with a primary repository in `{PRIMARY_REGION}` and an offsite\n\
+         one in `{OFFSITE_REGION}`. Everything is encrypted: restic always encrypts, both borg\n\
+         repositories use `repokey`, and the ledger-db rows say `encrypted = true`. The\n\
+         schedules run in UTC from 2026-09-29 to 2026-10-31, beyond both ends of the period\n\
+         [{}, {});\n\
+         month-end points from June are kept for retention. In the tools' JSON the\n\
+         throwaway paths of `demo-backups` are replaced by stable ones (`/var/backups/payroll-db`,\n\
+         `/srv/backup/customer-files`, ...) and borg's `hostname` by `files-01`; nothing else\n\
+         is edited.\n\n\
+         - `payroll-db`: restic (`--host payroll-db-01`); the offsite repository is filled by\n\
+         \x20 `restic copy`, which keeps each snapshot's time.\n\
+         - `customer-files`: borg; archives are named after their UTC start\n\
+         \x20 (`customer-files-2026-10-01T04:00`), but borg prints naive local times (run with\n\
+         \x20 `TZ=Australia/Melbourne`, as on a server there), so both inputs declare\n\
+         \x20 `timezone = \"{TIMEZONE}\"`: `2026-10-03T12:00Z` is listed as\n\
+         \x20 `{}` and `2026-10-03T16:00Z` as\n\
+         \x20 `{}`.\n\
+         - `ledger-db`: canonical CSV from the database's own dump job.\n\n\
+         | source | repository | region | evidence | schedule | points | successful, finishing in the period |\n\
+         |---|---|---|---|---|---|---|",
+        rfc3339(p0),
+        rfc3339(p1),
+        naive_melbourne(crate::time::utc(2026, 10, 3, 12, 0)),
+        naive_melbourne(crate::time::utc(2026, 10, 3, 16, 0)),
+    );
+    for r in &plan.repos {
+        let in_period = r
+            .successes()
+            .filter(|p| (p0..p1).contains(&p.finished))
+            .count();
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | `{}` | `{}` ({}) | {} | {} | {in_period} |",
+            r.source,
+            r.repository,
+            r.region,
+            r.file,
+            r.tool.format(),
+            r.schedule,
+            r.points.len()
+        );
+    }
+
+    let _ = writeln!(
+        s,
+        "\n### Planted backup events\n\n\
+         | source | UTC | Melbourne | event | a correct tool concludes |\n\
+         |---|---|---|---|---|"
+    );
+    for source in backups::SOURCES {
+        for e in plan.events.iter().filter(|e| e.source == source) {
+            let (utc, mel) = e.at.map_or(("-".to_string(), "-".to_string()), |t| {
+                (short_utc(t), local(t))
+            });
+            let _ = writeln!(
+                s,
+                "| `{source}` | {utc} | {mel} | {} | {} |",
+                e.what, e.verdict
+            );
+        }
+    }
+
+    let _ = writeln!(
+        s,
+        "\n### Restore tests (`{}`)\n\n\
+         | source | tested | outcome | snapshot | reference |\n\
+         |---|---|---|---|---|",
+        backups::RESTORE_TESTS
+    );
+    let mut tests: Vec<&backups::RestoreTest> = plan.tests.iter().collect();
+    tests.sort_by_key(|t| (t.tested_at, t.source));
+    for t in tests {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} | {} |",
+            t.source,
+            short_utc(t.tested_at),
+            if t.success { "success" } else { "failure" },
+            if t.snapshot_id.is_empty() {
+                "(restic ids are random)".to_string()
+            } else {
+                format!("`{}`", t.snapshot_id)
+            },
+            t.reference
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nledger-db has never been restore-tested.\n\n\
+         ### What a correct tool concludes about backups\n\n\
+         SPEC §7 \"Backups, exactly\", applied by the generator to the planned times. A finish\n\
+         time is the snapshot `time` for restic (0.14 writes no `summary`), the archive start\n\
+         for `borg list`, the archive `end` for `borg info` (equal to its start, to the second,\n\
+         for these small archives), and `finished_at` for the CSV. Gaps run from the last\n\
+         successful backup before the period (all repositories of the source for\n\
+         `backup.rpo`, those outside `{PRIMARY_REGION}` for `backup.offsite`) to the period\n\
+         end, {};\n\
+         the first of equally long gaps is shown. Ages are to the period end. Hours and days\n\
+         to 2 decimals; bounds inclusive.\n\n\
+         | source | `backup.rpo` (h) | `backup.offsite` (h) | `backup.encryption` (unencrypted) | `backup.retention` (days) | `backup.restore_test` (days) |\n\
+         |---|---|---|---|---|---|",
+        rfc3339(p1)
+    );
+    for f in figures {
+        let v = f.verdicts();
+        let retention = match (&f.oldest, f.age()) {
+            (Some((t, name)), Some(age)) => {
+                let name = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" `{name}`")
+                };
+                format!(
+                    "{} ({} d: oldest{name} at {})",
+                    v[3],
+                    days(age),
+                    short_utc(*t)
+                )
+            }
+            _ => format!("{} (no restorable point)", v[3]),
+        };
+        let restore = match (f.last_test, f.test_age()) {
+            (Some((t, reference)), Some(age)) => {
+                let failed = match f.failed_tests {
+                    0 => String::new(),
+                    1 => "; a later test failed".to_string(),
+                    n => format!("; {n} later tests failed"),
+                };
+                format!(
+                    "{} ({} d: {reference} at {}{failed})",
+                    v[4],
+                    days(age),
+                    short_utc(t)
+                )
+            }
+            _ => format!("{} (empty: no successful restore test)", v[4]),
+        };
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} ({} of {}) | {retention} | {restore} |",
+            f.source,
+            gap_cell(v[0], f.rpo),
+            gap_cell(v[1], f.offsite),
+            v[2],
+            f.unencrypted,
+            f.in_period
+        );
+    }
     s
 }
 
@@ -337,6 +576,25 @@ pub fn summary(demo: &Demo, out: &Output) -> String {
     );
     for r in &out.services {
         let _ = writeln!(s, "{}", service_line(r));
+    }
+    for f in &out.backups {
+        let v = f.verdicts();
+        let _ = writeln!(
+            s,
+            "  {:<16} rpo {} h {}, offsite {} h {}, unencrypted {} {}, retention {} d {}, restore test {} {}",
+            f.source,
+            hours(f.rpo.length()),
+            v[0],
+            hours(f.offsite.length()),
+            v[1],
+            f.unencrypted,
+            v[2],
+            f.age().map_or_else(|| "-".to_string(), days),
+            v[3],
+            f.test_age()
+                .map_or_else(|| "none".to_string(), |a| format!("{} d", days(a))),
+            v[4]
+        );
     }
     s
 }

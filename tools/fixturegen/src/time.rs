@@ -84,6 +84,33 @@ pub fn local(secs: i64) -> String {
     )
 }
 
+/// Melbourne wall-clock time as borg 1.x prints it in JSON under
+/// `TZ=Australia/Melbourne`: naive, microseconds always zero here
+/// (`2026-10-04T03:00:00.000000`).
+pub fn naive_melbourne(secs: i64) -> String {
+    let (offset, _) = melbourne(secs);
+    datetime(secs + offset)
+        .format("%Y-%m-%dT%H:%M:%S.000000")
+        .to_string()
+}
+
+/// The same instant read back as if Melbourne were always `+10:00` (AEST): what a
+/// tool that ignores daylight saving makes of borg's naive local times. Only
+/// differences between such values mean anything.
+pub fn fixed_offset_misreading(secs: i64) -> i64 {
+    secs + melbourne(secs).0 - 10 * HOUR
+}
+
+/// Hours with two decimals (`8.00`), as SPEC §7 prints them.
+pub fn hours(secs: i64) -> String {
+    format!("{:.2}", secs as f64 / HOUR as f64)
+}
+
+/// Days with two decimals (`122.88`), as SPEC §7 prints them.
+pub fn days(secs: i64) -> String {
+    format!("{:.2}", secs as f64 / DAY as f64)
+}
+
 /// Minutes, printed with two decimals and without trailing noise (`23`, `22.93`).
 pub fn minutes(secs: i64) -> String {
     if secs % MIN == 0 {
@@ -120,5 +147,24 @@ mod tests {
         assert_eq!(clock_utc(t), "03:10:02Z");
         assert_eq!(minutes(23 * MIN), "23");
         assert_eq!(minutes(23 * MIN - 4), "22.93");
+        assert_eq!(hours(8 * HOUR), "8.00");
+        assert_eq!(days(122 * DAY + 21 * HOUR), "122.88");
+    }
+
+    #[test]
+    fn borg_naive_times() {
+        assert_eq!(
+            naive_melbourne(utc(2026, 10, 3, 12, 0)),
+            "2026-10-03T22:00:00.000000"
+        );
+        assert_eq!(
+            naive_melbourne(utc(2026, 10, 3, 16, 0)),
+            "2026-10-04T03:00:00.000000"
+        );
+        let misread = |t| fixed_offset_misreading(t);
+        assert_eq!(
+            misread(utc(2026, 10, 3, 16, 0)) - misread(utc(2026, 10, 3, 12, 0)),
+            5 * HOUR
+        );
     }
 }

@@ -1,0 +1,113 @@
+//! `monitoring.alert_resolution` (SPEC §7): per alert target, the longest time to
+//! resolve an alert open during the period; one still firing at period end measures
+//! the time to period end.
+
+use std::collections::BTreeMap;
+
+use super::{frame, CheckCtx};
+use crate::config::InputKind;
+use crate::error::Error;
+use crate::model::{Cell, CheckId, EvidenceTable, Finding, Status, Unit};
+use crate::period::format_utc;
+
+const HOUR: f64 = 3_600_000.0;
+
+pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<(Vec<Finding>, EvidenceTable)>, Error> {
+    let Some(alerts) = ctx.tables.get(InputKind::Alerts) else {
+        return Ok(None);
+    };
+    if alerts.height() == 0 {
+        return Ok(None);
+    }
+    let names = frame::texts(alerts, "alert")?;
+    let targets = frame::texts(alerts, "target")?;
+    let severities = frame::texts(alerts, "severity")?;
+    let started = frame::times(alerts, "started_at")?;
+    let resolved = frame::times(alerts, "resolved_at")?;
+    let paths = frame::texts(alerts, crate::ingest::schema::PATH_COLUMN)?;
+    let lines = frame::lines(alerts)?;
+    let (start, end) = (ctx.period.start, ctx.period.end);
+    // Per target: (hours, index of the alert) of every alert open during the period.
+    let mut by_target: BTreeMap<String, Vec<(f64, usize)>> = BTreeMap::new();
+    for i in 0..alerts.height() {
+        let (Some(target), Some(opened)) = (&targets[i], started[i]) else {
+            continue;
+        };
+        let open_during = opened < end && resolved[i].is_none_or(|r| r >= start);
+        if !open_during {
+            continue;
+        }
+        let closed = resolved[i].filter(|&r| r <= end).unwrap_or(end);
+        by_target
+            .entry(target.clone())
+            .or_default()
+            .push(((closed - opened) as f64 / HOUR, i));
+    }
+    if by_target.is_empty() {
+        return Ok(None);
+    }
+    let limit = ctx.policy.alert_resolution_max as f64 / HOUR;
+    let mut findings = Vec::new();
+    let mut rows = Vec::new();
+    for (target, alerts_of_target) in &by_target {
+        let Some(&(hours, worst)) = alerts_of_target
+            .iter()
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        else {
+            continue;
+        };
+        let status = if hours <= limit {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        let name = names[worst].clone().unwrap_or_default();
+        let detail = match resolved[worst].filter(|&r| r <= end) {
+            Some(r) => format!(
+                "{name} took {hours:.2} h to resolve (resolved {}); {} alerts in the period",
+                format_utc(r),
+                alerts_of_target.len()
+            ),
+            None => format!(
+                "{name} still firing at period end after {hours:.2} h; {} alerts in the period",
+                alerts_of_target.len()
+            ),
+        };
+        findings.push(ctx.finding(
+            CheckId::MonitoringAlertResolution,
+            target,
+            status,
+            Some(hours),
+            Some(limit),
+            Unit::Hours,
+            detail,
+        ));
+        for &(hours, i) in alerts_of_target {
+            rows.push(vec![
+                Cell::Text(target.clone()),
+                Cell::Text(names[i].clone().unwrap_or_default()),
+                Cell::Text(severities[i].clone().unwrap_or_default()),
+                started[i].map_or(Cell::Empty, Cell::Time),
+                resolved[i].map_or(Cell::Empty, Cell::Time),
+                Cell::Hours(hours),
+                Cell::Text(paths[i].clone().unwrap_or_default()),
+                Cell::Count(lines[i]),
+            ]);
+        }
+    }
+    rows.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    let table = EvidenceTable {
+        columns: vec![
+            "target",
+            "alert",
+            "severity",
+            "started_at",
+            "resolved_at",
+            "hours",
+            "file",
+            "line",
+        ],
+        rows,
+    };
+    Ok(Some((findings, table)))
+}
