@@ -1,9 +1,11 @@
-//! Whole-document JSON, shared by the native backup adapters (restic, borg, pgBackRest):
-//! reads the file to its end through the hashing reader, so the hash covers every byte,
-//! and turns a file that is not JSON at all into one fatal error naming the file and the
-//! tool output that was expected. It knows no tool's shape; the adapters do.
+//! JSON input shared by the native adapters. Whole documents (restic, borg, pgBackRest,
+//! Prometheus, CloudTrail `Records` files, Okta arrays): read to the end through the
+//! hashing reader, so the hash covers every byte, and a file that is not JSON at all is
+//! one fatal error naming the file and the tool output that was expected. One object a
+//! line (Alertmanager, CloudTrail, Okta): `Lines` yields the physical, 1-based lines.
+//! It knows no tool's shape; the adapters do.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
@@ -68,6 +70,91 @@ pub fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     (!current.is_null()).then_some(current)
 }
 
+/// The non-blank lines of a one-object-a-line file, with their physical 1-based numbers
+/// (SPEC §12): a BOM on the first line and surrounding whitespace (so CRLF) are removed,
+/// blank lines are skipped, a missing final newline is normal.
+pub struct Lines<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    line: u64,
+}
+
+impl<R: BufRead> Lines<R> {
+    pub fn new(reader: R) -> Self {
+        Lines {
+            reader,
+            buffer: Vec::new(),
+            line: 0,
+        }
+    }
+
+    /// The next non-blank line, trimmed, with its number; `None` at the end. A read error
+    /// (including a corrupt compressed stream underneath) stops the run naming the line.
+    pub fn next_line(&mut self, sink: &Sink<'_>) -> Result<Option<(u64, &[u8])>, Error> {
+        loop {
+            self.buffer.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buffer)
+                .map_err(|e| sink.fatal(Some(self.line + 1), format!("cannot read: {e}")))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let bom = if self.line == 1 && self.buffer.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            let text = self.buffer[bom..].trim_ascii();
+            if !text.is_empty() {
+                let start = self.buffer.len() - self.buffer[bom..].trim_ascii_start().len();
+                let end = start + text.len();
+                return Ok(Some((self.line, &self.buffer[start..end])));
+            }
+        }
+    }
+
+    /// Everything not read yet, for a whole document whose first line was just read.
+    pub fn rest(&mut self, sink: &Sink<'_>) -> Result<Vec<u8>, Error> {
+        let mut rest = Vec::new();
+        self.reader
+            .read_to_end(&mut rest)
+            .map_err(|e| sink.fatal(None, format!("cannot read: {e}")))?;
+        Ok(rest)
+    }
+}
+
+/// A whole document whose first non-blank line (`first`, number `first_line`) was read
+/// by `Lines`, followed by the `rest` of the file. Blank lines stand in for the lines
+/// skipped before it, so the parser's line numbers in errors are the file's.
+pub fn whole_document(first_line: u64, first: &[u8], rest: Vec<u8>) -> Vec<u8> {
+    let skipped = usize::try_from(first_line.saturating_sub(1)).unwrap_or(0);
+    let mut whole = Vec::with_capacity(skipped + first.len() + 1 + rest.len());
+    whole.resize(skipped, b'\n');
+    whole.extend_from_slice(first);
+    whole.push(b'\n');
+    whole.extend(rest);
+    whole
+}
+
+/// One line as JSON; the error is the rejection reason.
+pub fn parse_line(bytes: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// A JSON value as owned text for a text column, like `raw` does for borrowed values:
+/// `null` and missing are `None`.
+pub fn owned_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(_) | Value::Object(_) => Some("[structured value]".to_string()),
+    }
+}
+
 /// Test support for the adapters: ingest one file through the real dispatch and read the
 /// backups table back as plain rows.
 #[cfg(test)]
@@ -103,14 +190,117 @@ pub mod testing {
         format: &str,
         extra: &str,
     ) -> Result<Ingested, Error> {
+        ingest_input("backups", name, content, format, extra)
+    }
+
+    /// Writes `content` as `name` in a temp dir, declares it as one input of `kind` and
+    /// `format` with the extra TOML lines `extra`, and ingests it.
+    pub fn ingest_input(
+        kind: &str,
+        name: &str,
+        content: &[u8],
+        format: &str,
+        extra: &str,
+    ) -> Result<Ingested, Error> {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join(name), content).expect("write");
         let text = format!(
             "[organisation]\nname = \"T\"\ntimezone = \"UTC\"\n\
-             [[input]]\nkind = \"backups\"\nformat = \"{format}\"\npath = \"{name}\"\n{extra}"
+             [[input]]\nkind = \"{kind}\"\nformat = \"{format}\"\npath = \"{name}\"\n{extra}"
         );
         let config = Config::parse(&dir.path().join("auditpack.toml"), &text).expect("config");
-        ingest(&config, &Silent)
+        let mut ingested = ingest(&config, &Silent)?;
+        if kind == "audit" {
+            // Audit events are streamed in a run; here they are collected into a table
+            // through the same dispatch, so the adapters' rows can be compared.
+            let mut table = crate::ingest::table::TableBuilder::new(InputKind::Audit);
+            for file in &ingested.planned {
+                let input = &config.inputs[file.input_index];
+                let read = crate::ingest::read_file(
+                    file,
+                    input,
+                    &mut table,
+                    &mut ingested.rejected,
+                    &Silent,
+                )?;
+                ingested.files.push(read);
+            }
+            ingested.tables.insert(InputKind::Audit, table.finish()?);
+            ingested.rejected.sort();
+        }
+        Ok(ingested)
+    }
+
+    /// The table of `kind` (it must have been declared).
+    pub fn table(ingested: &Ingested, kind: InputKind) -> &DataFrame {
+        ingested.tables.get(kind).expect("a table of the kind")
+    }
+
+    /// A text column, in table order.
+    pub fn texts(table: &DataFrame, name: &str) -> Vec<Option<String>> {
+        (0..table.height()).map(|i| text(table, name, i)).collect()
+    }
+
+    /// A time (UTC milliseconds) or whole-number column, in table order.
+    pub fn ints(table: &DataFrame, name: &str) -> Vec<Option<i64>> {
+        (0..table.height()).map(|i| int(table, name, i)).collect()
+    }
+
+    /// A boolean column, in table order.
+    pub fn bools(table: &DataFrame, name: &str) -> Vec<Option<bool>> {
+        let column = table.column(name).expect("column");
+        column.bool().expect("bool").iter().collect()
+    }
+
+    /// The `_line` column, in table order.
+    pub fn line_numbers(table: &DataFrame) -> Vec<u64> {
+        let column = table.column("_line").expect("_line");
+        column.u64().expect("u64").iter().flatten().collect()
+    }
+
+    /// One row of the audit table, times in UTC milliseconds; `None` fields are empty.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct AuditRow {
+        pub line: u64,
+        pub time: Option<i64>,
+        pub actor: Option<String>,
+        pub action: Option<String>,
+        pub outcome: Option<String>,
+        pub role: Option<String>,
+        pub tenant: Option<String>,
+        pub mfa: Option<bool>,
+        pub target: Option<String>,
+        pub ticket: Option<String>,
+        pub ip: Option<String>,
+        pub event_id: Option<String>,
+    }
+
+    /// The audit table as rows, in table order.
+    pub fn audit_rows(ingested: &Ingested) -> Vec<AuditRow> {
+        let table = table(ingested, InputKind::Audit);
+        let lines = line_numbers(table);
+        let time = ints(table, "time");
+        let [actor, action, outcome, role, tenant, target, ticket, ip, event_id] = [
+            "actor", "action", "outcome", "role", "tenant", "target", "ticket", "ip", "event_id",
+        ]
+        .map(|name| texts(table, name));
+        let mfa = bools(table, "mfa");
+        (0..table.height())
+            .map(|i| AuditRow {
+                line: lines[i],
+                time: time[i],
+                actor: actor[i].clone(),
+                action: action[i].clone(),
+                outcome: outcome[i].clone(),
+                role: role[i].clone(),
+                tenant: tenant[i].clone(),
+                mfa: mfa[i],
+                target: target[i].clone(),
+                ticket: ticket[i].clone(),
+                ip: ip[i].clone(),
+                event_id: event_id[i].clone(),
+            })
+            .collect()
     }
 
     /// The backups table as rows, in table order.

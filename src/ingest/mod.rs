@@ -9,11 +9,15 @@
 //! readers here and the validated columns become polars tables, which the checks then
 //! query lazily.
 
+mod alertmanager;
 pub mod audit;
 mod borg;
 mod canonical;
+mod cloudtrail;
 mod document;
+mod okta;
 mod pgbackrest;
+mod prometheus;
 mod resolve;
 mod restic;
 pub mod schema;
@@ -212,18 +216,10 @@ fn read_file(
         Format::Restic => restic::read(&mut reader, input, &mut sink)?,
         Format::Borg => borg::read(&mut reader, input, &mut sink)?,
         Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
-        // Further native adapters go here, one file each.
-        native => {
-            return Err(Error::input(
-                &file.path,
-                None,
-                format!(
-                    "the `{}` format is not supported by this version of auditpack yet; \
-                     convert it to canonical csv or ndjson (SPEC §4)",
-                    native.as_str()
-                ),
-            ))
-        }
+        Format::Prometheus => prometheus::read(&mut reader, input, &mut sink)?,
+        Format::Alertmanager => alertmanager::read(&mut reader, &mut sink)?,
+        Format::Cloudtrail => cloudtrail::read(&mut reader, input, &mut sink)?,
+        Format::Okta => okta::read(&mut reader, input, &mut sink)?,
     };
     let (sha256, bytes) = reader.finish().map_err(|source| Error::Io {
         path: file.path.clone(),

@@ -760,4 +760,3 @@ fn table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
         rows,
     }
 }
-
