@@ -8,8 +8,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{auditpack, SOURCE_DATE_EPOCH};
-
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let mut cases = Vec::new();
@@ -29,20 +27,6 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-fn case_args(case: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(case.join("case.toml")).expect("case.toml");
-    let value: toml::Value = toml::from_str(&text).expect("case.toml parses");
-    value
-        .get("args")
-        .and_then(|a| a.as_array())
-        .map(|args| {
-            args.iter()
-                .filter_map(|a| a.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn golden_cases_match() {
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
@@ -50,18 +34,7 @@ fn golden_cases_match() {
     assert!(!cases.is_empty(), "no golden cases found");
     let mut mismatches = Vec::new();
     for case in &cases {
-        let out = tempfile::tempdir().expect("tempdir");
-        let pack = out.path().join("pack");
-        let config = case.join("auditpack.toml");
-        let mut args = vec![
-            "report".to_string(),
-            "--config".to_string(),
-            config.display().to_string(),
-        ];
-        args.extend(case_args(case));
-        args.extend(["--out".to_string(), pack.display().to_string()]);
-        let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
-        assert_eq!(output.code, 0, "{}: {}", case.display(), output.stderr);
+        let (_out, pack) = common::run_case(case);
         let expected_dir = case.join("expected");
         if update {
             std::fs::create_dir_all(&expected_dir).expect("mkdir expected");
@@ -114,25 +87,9 @@ fn golden_files(pack: &Path) -> Vec<String> {
 fn the_dst_case_carries_the_hand_computed_figures() {
     // Independent of the golden files: the figures README.md computes by hand.
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/uptime/dst-day-quorum");
-    let out = tempfile::tempdir().expect("tempdir");
-    let pack = out.path().join("pack");
-    let mut args = vec![
-        "report".to_string(),
-        "--config".to_string(),
-        case.join("auditpack.toml").display().to_string(),
-    ];
-    args.extend(case_args(&case));
-    args.extend(["--out".to_string(), pack.display().to_string()]);
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
+    let (_out, pack) = common::run_case(&case);
     let findings = common::read_csv(&pack.join("findings.csv"));
-    let row = |check: &str, subject: &str| -> (String, String) {
-        let row = findings
-            .iter()
-            .find(|r| r["check_id"] == check && r["subject"] == subject)
-            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
-        (row["measured"].clone(), row["status"].clone())
-    };
+    let row = |check: &str, subject: &str| common::figure(&findings, check, subject);
     assert_eq!(
         row("uptime.availability", "api"),
         ("97.5434".into(), "fail".into())
@@ -219,25 +176,8 @@ fn the_dst_case_carries_the_hand_computed_figures() {
 #[test]
 fn the_backup_case_carries_the_hand_computed_figures() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/backup/three-sources");
-    let out = tempfile::tempdir().expect("tempdir");
-    let pack = out.path().join("pack");
-    let mut args = vec![
-        "report".to_string(),
-        "--config".to_string(),
-        case.join("auditpack.toml").display().to_string(),
-    ];
-    args.extend(case_args(&case));
-    args.extend(["--out".to_string(), pack.display().to_string()]);
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
+    let (_out, pack) = common::run_case(&case);
     let findings = common::read_csv(&pack.join("findings.csv"));
-    let figure = |check: &str, subject: &str| -> (String, String) {
-        let row = findings
-            .iter()
-            .find(|r| r["check_id"] == check && r["subject"] == subject)
-            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
-        (row["measured"].clone(), row["status"].clone())
-    };
     let expected = [
         ("backup.rpo", "db-main", "8.00", "fail"),
         ("backup.offsite", "db-main", "48.00", "fail"),
@@ -256,13 +196,7 @@ fn the_backup_case_carries_the_hand_computed_figures() {
         ("backup.restore_test", "crm", "153.00", "fail"),
         ("inputs.rejected_rows", "evidence/backups.csv", "1", "fail"),
     ];
-    for (check, subject, measured, status) in expected {
-        assert_eq!(
-            figure(check, subject),
-            (measured.to_string(), status.to_string()),
-            "{check} {subject}"
-        );
-    }
+    common::assert_figures(&findings, &expected);
     let evidence = common::read_csv(&pack.join("evidence/backup.rpo.csv"));
     let gap = evidence
         .iter()
@@ -283,25 +217,8 @@ fn the_backup_case_carries_the_hand_computed_figures() {
 #[test]
 fn the_access_case_carries_the_hand_computed_figures() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/access/month");
-    let out = tempfile::tempdir().expect("tempdir");
-    let pack = out.path().join("pack");
-    let mut args = vec![
-        "report".to_string(),
-        "--config".to_string(),
-        case.join("auditpack.toml").display().to_string(),
-    ];
-    args.extend(case_args(&case));
-    args.extend(["--out".to_string(), pack.display().to_string()]);
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
+    let (_out, pack) = common::run_case(&case);
     let findings = common::read_csv(&pack.join("findings.csv"));
-    let figure = |check: &str, subject: &str| -> (String, String) {
-        let row = findings
-            .iter()
-            .find(|r| r["check_id"] == check && r["subject"] == subject)
-            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
-        (row["measured"].clone(), row["status"].clone())
-    };
     let expected = [
         ("access.mfa", "alice", "1", "fail"),
         ("access.mfa", "bob", "0", "pass"),
@@ -357,13 +274,7 @@ fn the_access_case_carries_the_hand_computed_figures() {
             "fail",
         ),
     ];
-    for (check, subject, measured, status) in expected {
-        assert_eq!(
-            figure(check, subject),
-            (measured.to_string(), status.to_string()),
-            "{check} {subject}"
-        );
-    }
+    common::assert_figures(&findings, &expected);
     let subjects = |check: &str| findings.iter().filter(|r| r["check_id"] == check).count();
     assert_eq!(subjects("access.leaver_login"), 5);
     assert_eq!(subjects("access.mfa"), 3);

@@ -60,3 +60,55 @@ pub fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
 pub fn demo_config() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/auditpack.toml")
 }
+
+/// `(measured, status)` of the findings row for `check` and `subject`.
+pub fn figure(
+    findings: &[HashMap<String, String>],
+    check: &str,
+    subject: &str,
+) -> (String, String) {
+    let row = findings
+        .iter()
+        .find(|r| r["check_id"] == check && r["subject"] == subject)
+        .unwrap_or_else(|| panic!("no {check} row for {subject}"));
+    (row["measured"].clone(), row["status"].clone())
+}
+
+/// Asserts `(check, subject, measured, status)` rows of `findings.csv`.
+pub fn assert_figures(findings: &[HashMap<String, String>], expected: &[(&str, &str, &str, &str)]) {
+    for (check, subject, measured, status) in expected {
+        assert_eq!(
+            figure(findings, check, subject),
+            (measured.to_string(), status.to_string()),
+            "{check} {subject}"
+        );
+    }
+}
+
+/// Writes the pack of a golden case directory (its `auditpack.toml` and `case.toml`
+/// arguments) into a temp dir; returns the dir (keep it alive) and the pack path.
+pub fn run_case(case: &Path) -> (tempfile::TempDir, PathBuf) {
+    let text = std::fs::read_to_string(case.join("case.toml")).expect("case.toml");
+    let value: toml::Value = toml::from_str(&text).expect("case.toml parses");
+    let case_args: Vec<String> = value
+        .get("args")
+        .and_then(|a| a.as_array())
+        .map(|args| {
+            args.iter()
+                .filter_map(|a| a.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let out = tempfile::tempdir().expect("tempdir");
+    let pack = out.path().join("pack");
+    let mut args = vec![
+        "report".to_string(),
+        "--config".to_string(),
+        case.join("auditpack.toml").display().to_string(),
+    ];
+    args.extend(case_args);
+    args.extend(["--out".to_string(), pack.display().to_string()]);
+    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)]);
+    assert_eq!(output.code, 0, "{}: {}", case.display(), output.stderr);
+    (out, pack)
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{table_error, CheckCtx};
+use super::{frame, table_error, CheckCtx};
 use crate::config::{format_duration, InputKind};
 use crate::error::Error;
 use crate::model::{
@@ -354,37 +354,21 @@ fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<Probes, Er
         )
         .collect()
         .map_err(table_error)?;
-    let services = frame
-        .column("service")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
-    let locations = frame
-        .column("location")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
-    let times = frame
-        .column("time")
-        .and_then(|c| c.i64().cloned())
-        .map_err(table_error)?;
-    let ups = frame
-        .column("up")
-        .and_then(|c| c.bool().cloned())
-        .map_err(table_error)?;
+    let services = frame::texts(&frame, "service")?;
+    let locations = frame::texts(&frame, "location")?;
+    let times = frame::times(&frame, "time")?;
+    let ups = frame::bools(&frame, "up")?;
     let mut probes = Probes::new();
-    let rows = services
-        .iter()
-        .zip(locations.iter())
-        .zip(times.iter())
-        .zip(ups.iter());
-    for (((service, location), time), up) in rows {
-        let (Some(service), Some(location), Some(time), Some(up)) = (service, location, time, up)
+    for i in 0..frame.height() {
+        let (Some(service), Some(location), Some(time), Some(up)) =
+            (&services[i], &locations[i], times[i], ups[i])
         else {
             continue; // Required values: ingest never lets a null through.
         };
         probes
-            .entry(service.to_string())
+            .entry(service.clone())
             .or_default()
-            .entry(location.to_string())
+            .entry(location.clone())
             .or_default()
             .push(Sample { time, up });
     }
@@ -402,21 +386,12 @@ fn read_locations(frame: &DataFrame) -> Result<BTreeMap<String, Vec<String>>, Er
         .sort(["service", "location"], SortMultipleOptions::default())
         .collect()
         .map_err(table_error)?;
-    let services = frame
-        .column("service")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
-    let locations = frame
-        .column("location")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
+    let services = frame::texts(&frame, "service")?;
+    let locations = frame::texts(&frame, "location")?;
     let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (service, location) in services.iter().zip(locations.iter()) {
+    for (service, location) in services.into_iter().zip(locations) {
         if let (Some(service), Some(location)) = (service, location) {
-            by_service
-                .entry(service.to_string())
-                .or_default()
-                .push(location.to_string());
+            by_service.entry(service).or_default().push(location);
         }
     }
     Ok(by_service)
@@ -447,40 +422,24 @@ fn read_maintenance(ctx: &CheckCtx<'_>) -> Result<Vec<MaintenanceWindow>, Error>
         )
         .collect()
         .map_err(table_error)?;
-    let services = frame
-        .column("service")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
-    let starts = frame
-        .column("start")
-        .and_then(|c| c.i64().cloned())
-        .map_err(table_error)?;
-    let ends = frame
-        .column("end")
-        .and_then(|c| c.i64().cloned())
-        .map_err(table_error)?;
-    let announced = frame
-        .column("announced_at")
-        .and_then(|c| c.i64().cloned())
-        .map_err(table_error)?;
-    let references = frame
-        .column("reference")
-        .and_then(|c| c.str().cloned())
-        .map_err(table_error)?;
+    let services = frame::texts(&frame, "service")?;
+    let starts = frame::times(&frame, "start")?;
+    let ends = frame::times(&frame, "end")?;
+    let announced = frame::times(&frame, "announced_at")?;
+    let references = frame::texts(&frame, "reference")?;
     let notice = ctx.policy.maintenance_notice;
     let mut windows = Vec::new();
     for i in 0..frame.height() {
-        let (Some(service), Some(start), Some(end)) = (services.get(i), starts.get(i), ends.get(i))
-        else {
+        let (Some(service), Some(start), Some(end)) = (&services[i], starts[i], ends[i]) else {
             continue;
         };
-        let announced_at = announced.get(i);
+        let announced_at = announced[i];
         windows.push(MaintenanceWindow {
-            service: service.to_string(),
+            service: service.clone(),
             start,
             end,
             announced_at,
-            reference: references.get(i).unwrap_or("").to_string(),
+            reference: references[i].clone().unwrap_or_default(),
             scheduled: announced_at.is_some_and(|at| at <= start - notice),
         });
     }
