@@ -4,7 +4,10 @@
 //! here (counting rows for a table is the most they do), so the PDF always agrees with
 //! the CSV and JSON files of the same pack.
 
+mod access;
 mod backups;
+mod checks;
+mod logging;
 
 use super::chart;
 use super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table, CONTENT_WIDTH, MARGIN_X};
@@ -41,6 +44,18 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             backups::backups(layout, context);
         }
+        SectionKind::Access => {
+            start(layout, number, &title, section);
+            access::access(layout, context);
+        }
+        SectionKind::Logging => {
+            start(layout, number, &title, section);
+            logging::logging(layout, context);
+        }
+        SectionKind::Monitoring => {
+            start(layout, number, &title, section);
+            logging::monitoring(layout, context);
+        }
         SectionKind::Soa => {
             start(layout, number, &title, section);
             statement_of_applicability(layout, context);
@@ -49,10 +64,7 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             evidence_index(layout, context);
         }
-        SectionKind::Access
-        | SectionKind::Logging
-        | SectionKind::Monitoring
-        | SectionKind::Waivers => {
+        SectionKind::Waivers => {
             layout.heading(number, &title);
             layout.paragraph("No evidence of this kind in the period.", Style::BODY);
         }
@@ -74,7 +86,7 @@ fn section_title(section: &Section) -> String {
         SectionKind::Availability => "Availability",
         SectionKind::Backups => "Backups",
         SectionKind::Access => "Access",
-        SectionKind::Logging => "Logging",
+        SectionKind::Logging => "Logging and monitoring",
         SectionKind::Monitoring => "Monitoring",
         SectionKind::Soa => "Statement of Applicability",
         SectionKind::Waivers => "Waivers and attestations",

@@ -502,3 +502,247 @@ fn backups_report_is_reproducible() {
     let document = lopdf::Document::load_mem(&first).expect("parse");
     assert!(document.get_pages().len() >= 6);
 }
+
+fn access_finding(
+    check: CheckId,
+    subject: &str,
+    status: Status,
+    measured: Option<f64>,
+    target: Option<f64>,
+    unit: Unit,
+    detail: &str,
+) -> Finding {
+    Finding {
+        check,
+        controls: vec!["8.5".to_string()],
+        subject: subject.to_string(),
+        status,
+        measured,
+        target,
+        unit,
+        detail: detail.to_string(),
+        waiver: None,
+    }
+}
+
+/// The base assessment with access, logging and monitoring rows: 73 logins without
+/// MFA by `alice` (lines 1 to 73 of `app.ndjson`), two leavers of whom one was
+/// deactivated late, and `logging.*` and `monitoring.*` not evaluated.
+fn assessment_with_access() -> Assessment {
+    use CheckId::*;
+    let mut assessment = assessment();
+    let start = assessment.period.start;
+    assessment.findings.extend([
+        access_finding(
+            AccessMfa,
+            "alice",
+            Status::Fail,
+            Some(73.0),
+            Some(0.0),
+            Unit::Count,
+            "73 of 80 successful logins under an MFA-required role had no MFA",
+        ),
+        access_finding(
+            AccessMfa,
+            "bob",
+            Status::Pass,
+            Some(0.0),
+            Some(0.0),
+            Unit::Count,
+            "0 of 12 successful logins under an MFA-required role had no MFA",
+        ),
+        access_finding(
+            AccessLeaverDeactivation,
+            "carol",
+            Status::Fail,
+            Some(40.0),
+            Some(24.0),
+            Unit::Hours,
+            "left at 2026-10-10T17:00:00Z, deactivated at 2026-10-12T09:00:00Z by alice",
+        ),
+        access_finding(
+            AccessLeaverDeactivation,
+            "dave",
+            Status::Pass,
+            Some(24.0),
+            Some(24.0),
+            Unit::Hours,
+            "left at 2026-10-20T12:00:00Z, deactivated at 2026-10-21T12:00:00Z by alice",
+        ),
+        access_finding(
+            AccessSupportTicket,
+            "*",
+            Status::NotEvaluated,
+            None,
+            None,
+            Unit::Count,
+            "no subject in the `audit` inputs for this check in the period",
+        ),
+        access_finding(
+            LoggingIntegrity,
+            "*",
+            Status::NotEvaluated,
+            None,
+            None,
+            Unit::Count,
+            "no `audit` input declared",
+        ),
+        access_finding(
+            LoggingGaps,
+            "*",
+            Status::NotEvaluated,
+            None,
+            None,
+            Unit::Hours,
+            "no `audit` input declared",
+        ),
+        access_finding(
+            MonitoringAlertResolution,
+            "*",
+            Status::NotEvaluated,
+            None,
+            None,
+            Unit::Hours,
+            "no `alerts` input declared",
+        ),
+    ]);
+    assessment
+        .findings
+        .sort_by(|a, b| (a.check.as_str(), &a.subject).cmp(&(b.check.as_str(), &b.subject)));
+    let text = |s: &str| EvidenceCell::Text(s.to_string());
+    let logins = (1..=73)
+        .map(|n| {
+            vec![
+                text("alice"),
+                EvidenceCell::Time(start + n * HOUR),
+                text("alice"),
+                text(""),
+                text(""),
+                text("198.51.100.7"),
+                text("role admin, no MFA"),
+                text("app.ndjson"),
+                EvidenceCell::Count(n as u64),
+            ]
+        })
+        .collect();
+    assessment.evidence.insert(
+        AccessMfa,
+        EvidenceTable {
+            columns: vec![
+                "subject", "time", "actor", "tenant", "target", "ip", "note", "file", "line",
+            ],
+            rows: logins,
+        },
+    );
+    let leaver = |actor: &str, left: i64, hours: f64, line: u64| {
+        vec![
+            text(actor),
+            EvidenceCell::Time(start + left * HOUR),
+            EvidenceCell::Time(start + left * HOUR + (hours * HOUR as f64) as i64),
+            EvidenceCell::Hours(hours),
+            text("alice"),
+            text("app.ndjson"),
+            EvidenceCell::Count(line),
+        ]
+    };
+    assessment.evidence.insert(
+        AccessLeaverDeactivation,
+        EvidenceTable {
+            columns: vec![
+                "actor",
+                "left_at",
+                "deactivated_at",
+                "hours",
+                "deactivated_by",
+                "file",
+                "line",
+            ],
+            rows: vec![
+                leaver("carol", 230, 40.0, 480),
+                leaver("dave", 470, 24.0, 760),
+            ],
+        },
+    );
+    assessment
+}
+
+#[test]
+fn access_section_lists_the_first_50_offending_events_and_counts_them_all() {
+    for name in Template::names() {
+        let template = Template::built_in(name).expect("template");
+        let texts = all_texts(&pages(&assessment_with_access(), &template, &pack()));
+        let has = |expected: &str| texts.iter().any(|t| t == expected);
+
+        // The figures against their targets, from the findings.
+        assert!(has("Logins without MFA (access.mfa)"), "{name}");
+        assert!(has("73"), "{name}");
+        assert!(has("max 24.00 h"), "{name}");
+        assert!(has("40.00 h"), "{name}");
+
+        // Exactly the first 50 of the 73 events, each with its file and line.
+        let listed: Vec<&String> = texts
+            .iter()
+            .filter(|t| t.starts_with("app.ndjson:"))
+            .collect();
+        let mfa: Vec<String> = (1..=50).map(|n| format!("app.ndjson:{n}")).collect();
+        assert_eq!(
+            listed[..50].iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            mfa,
+            "{name}"
+        );
+        assert!(!has("app.ndjson:51"), "{name}");
+        assert!(
+            has(
+                "73 offending events; the first 50 are listed, all are in evidence/access.mfa.csv."
+            ),
+            "{name}"
+        );
+        // Times are local, with the offset: the first login is 01:00 UTC + 10:00.
+        assert!(has("2026-10-01 01:00 +10:00"), "{name}");
+
+        // Hour checks list only the rows over the target (24 h exactly meets it).
+        assert!(has("app.ndjson:480"), "{name}");
+        assert!(!has("app.ndjson:760"), "{name}");
+        assert!(has(
+            "1 leaver deactivated later than the target, listed below and in \
+             evidence/access.leaver_deactivation.csv."
+        ));
+
+        // A check with only a `*` row says why, in one line.
+        assert!(
+            has("Not evaluated: no subject in the `audit` inputs for this check in the period."),
+            "{name}"
+        );
+        // Logging and monitoring: nothing was evaluated.
+        assert!(has("No evidence of this kind in the period."), "{name}");
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("logging.integrity, logging.gaps: not evaluated")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn access_and_logging_sections_without_evidence_say_so() {
+    let template = Template::built_in("monthly").expect("template");
+    let texts = all_texts(&pages(&assessment(), &template, &pack()));
+    for title in ["Access control", "Logging and monitoring"] {
+        assert!(texts.iter().any(|t| t == title), "no {title:?}");
+    }
+    let none = texts
+        .iter()
+        .filter(|t| *t == "No evidence of this kind in the period.")
+        .count();
+    // Access, the audit logs and the alerts.
+    assert_eq!(none, 3);
+}
+
+#[test]
+fn access_report_is_reproducible() {
+    let template = Template::built_in("due-diligence").expect("template");
+    let first = render(&assessment_with_access(), &template, &pack()).expect("first");
+    let second = render(&assessment_with_access(), &template, &pack()).expect("second");
+    assert!(first == second, "two renders differ");
+}

@@ -1,0 +1,331 @@
+//! What the access, logging and monitoring sections share: per check, its findings
+//! rows against their targets and the offending rows of its evidence table.
+//!
+//! Figures, targets, statuses and details come from `assessment.findings`; the listed
+//! rows come from `assessment.evidence[check]`, in the order of `evidence/<check>.csv`,
+//! so the PDF's first rows are the CSV's first rows. Nothing is measured here: the
+//! most a section does is pick the evidence rows whose hours exceed the policy bound
+//! (the check's own inclusive comparison) and count them.
+
+use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
+use super::super::layout::{CONTENT_WIDTH, TABLE_TEXT_SIZE};
+use super::super::text::{self, Font};
+use super::{status_cell, with_unit, Context};
+use crate::model::{Assessment, Cell as EvidenceCell, CheckId, EvidenceTable, Finding, Millis};
+use crate::model::{Status, Unit};
+use crate::period::format_local;
+
+/// At most this many offending rows are listed per check; the evidence CSV has them all.
+pub const EVENTS_SHOWN: usize = 50;
+
+const HOUR: f64 = 3_600_000.0;
+
+/// The offending rows' tables are the densest of the report.
+const EVENT_TEXT_SIZE: f32 = 7.0;
+
+/// How one check is shown.
+pub struct CheckView {
+    pub check: CheckId,
+    /// What the check measures, as the check's sub-heading.
+    pub title: &'static str,
+    /// The header of the findings table's subject column.
+    pub subject: &'static str,
+    /// Which evidence rows offend.
+    pub offending: Offending,
+    /// The columns of the offending rows' table.
+    pub columns: &'static [EventColumn],
+}
+
+/// Which rows of a check's evidence table are listed.
+pub enum Offending {
+    /// Every row is an offending event (`N offending events`).
+    Every,
+    /// The evidence has a row per measurement; rows whose `hours` exceed the bound
+    /// offend. `what` names them ("leavers deactivated later than the target"),
+    /// `scope` says what the CSV has a row for ("leaver").
+    OverHours {
+        bound: Millis,
+        what: (&'static str, &'static str),
+        scope: &'static str,
+    },
+}
+
+/// A column of an offending rows' table; `width` in points (the columns of a table
+/// add up to the content width, 493 pt).
+pub struct EventColumn {
+    pub title: &'static str,
+    pub width: f32,
+    pub value: Value,
+}
+
+pub enum Value {
+    /// The evidence column of that name: texts as they are, times local with the
+    /// offset, hours at 2 decimals.
+    Field(&'static str),
+    /// A time column; `missing` is shown when it is empty.
+    TimeOr(&'static str, &'static str),
+    /// `file:line` of the evidence row, so an auditor can find the line.
+    Location,
+}
+
+pub const fn column(title: &'static str, width: f32, value: Value) -> EventColumn {
+    EventColumn {
+        title,
+        width,
+        value,
+    }
+}
+
+/// The policy bound in hours, as the checks compute it.
+fn hours(bound: Millis) -> f64 {
+    bound as f64 / HOUR
+}
+
+/// One family: its checks in order, or, when none of its rows was evaluated, the
+/// sentence that there was no evidence and why, under the sub-heading `label` when the
+/// section shows more than one family.
+pub fn family(layout: &mut Layout, context: &Context, label: Option<&str>, views: &[CheckView]) {
+    let assessment = context.assessment;
+    let rows: Vec<&Finding> = assessment
+        .findings
+        .iter()
+        .filter(|f| views.iter().any(|v| v.check == f.check))
+        .collect();
+    if rows.iter().all(|f| f.status == Status::NotEvaluated) {
+        if let Some(label) = label {
+            layout.subheading(label, 30.0);
+        }
+        layout.paragraph("No evidence of this kind in the period.", Style::BODY);
+        layout.space(2.0);
+        // One bullet per reason, so that the checks sharing a missing input read as one.
+        let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
+        for view in views {
+            for finding in rows.iter().filter(|f| f.check == view.check) {
+                let label = if finding.subject == "*" {
+                    finding.check.as_str().to_string()
+                } else {
+                    format!("{} ({})", finding.check.as_str(), finding.subject)
+                };
+                let reason = finding.detail.as_str();
+                match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, labels)) => labels.push(label),
+                    None => reasons.push((reason, vec![label])),
+                }
+            }
+        }
+        for (reason, labels) in reasons {
+            let reason = if reason.is_empty() {
+                "no detail given"
+            } else {
+                reason
+            };
+            layout.bullet(
+                &format!("{}: not evaluated, {reason}.", labels.join(", ")),
+                Style::SMALL,
+            );
+        }
+        return;
+    }
+    for view in views {
+        check(layout, assessment, view);
+    }
+}
+
+fn check(layout: &mut Layout, assessment: &Assessment, view: &CheckView) {
+    let rows: Vec<&Finding> = assessment
+        .findings
+        .iter()
+        .filter(|f| f.check == view.check)
+        .collect();
+    // Keep the sub-heading with the table header and a couple of rows.
+    layout.subheading(&format!("{} ({})", view.title, view.check), 80.0);
+    if rows.is_empty() {
+        layout.paragraph("No finding for this check.", Style::BODY);
+        return;
+    }
+    if let [only] = rows.as_slice() {
+        if only.subject == "*" && only.status == Status::NotEvaluated {
+            let reason = if only.detail.is_empty() {
+                "no detail given"
+            } else {
+                only.detail.as_str()
+            };
+            layout.paragraph(&format!("Not evaluated: {reason}."), Style::BODY);
+            return;
+        }
+    }
+    findings_table(layout, view, &rows);
+    layout.space(4.0);
+    offending_rows(layout, assessment, view);
+}
+
+/// One row per subject: measured value and target with the unit, status, detail.
+fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
+    // Widths in points: the subject column as wide as its longest subject (file paths
+    // for the logging checks, short names for access), the detail takes the rest.
+    let subject = rows
+        .iter()
+        .map(|f| text::width(Font::Bold, TABLE_TEXT_SIZE, &f.subject))
+        .fold(
+            text::width(Font::Bold, TABLE_TEXT_SIZE, view.subject),
+            f32::max,
+        )
+        .clamp(62.0, 150.0)
+        + 10.0;
+    let (measured, target, status) = (55.0, 58.0, 72.0);
+    let mut table = Table::new(vec![
+        Column::new(view.subject, subject),
+        Column::new("Measured", measured).right(),
+        Column::new("Target", target).right(),
+        Column::new("Status", status),
+        Column::new(
+            "Detail",
+            CONTENT_WIDTH - subject - measured - target - status,
+        )
+        .sized(7.5),
+    ]);
+    for finding in rows {
+        let mut status = status_cell(finding.status);
+        if let Some(waiver) = &finding.waiver {
+            status.text = format!("{} ({waiver})", status.text);
+        }
+        let target = match (finding.target, finding.unit) {
+            (Some(target), Unit::Hours | Unit::Days) => {
+                format!("max {}", with_unit(Some(target), finding.unit))
+            }
+            (target, unit) => with_unit(target, unit),
+        };
+        table.row(vec![
+            Cell::new(finding.subject.clone()).bold(),
+            with_unit(finding.measured, finding.unit).into(),
+            target.into(),
+            status,
+            finding.detail.clone().into(),
+        ]);
+    }
+    layout.table(&table);
+}
+
+/// The sentence with the count, then the first [`EVENTS_SHOWN`] offending rows.
+fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView) {
+    let csv = format!("evidence/{}.csv", view.check);
+    let empty = EvidenceTable {
+        columns: Vec::new(),
+        rows: Vec::new(),
+    };
+    let table = assessment.evidence.get(&view.check).unwrap_or(&empty);
+    let evidence = Evidence { table };
+    let offending: Vec<&[EvidenceCell]> = table
+        .rows
+        .iter()
+        .map(Vec::as_slice)
+        .filter(|row| match &view.offending {
+            Offending::Every => true,
+            Offending::OverHours { bound, .. } => {
+                matches!(evidence.get(row, "hours"), Some(EvidenceCell::Hours(h)) if *h > hours(*bound))
+            }
+        })
+        .collect();
+    let count = offending.len();
+    let (singular, plural) = match &view.offending {
+        Offending::Every => ("offending event", "offending events"),
+        Offending::OverHours { what, .. } => *what,
+    };
+    let sentence = match count {
+        0 => format!("No {singular} in the period."),
+        n if n > EVENTS_SHOWN => {
+            format!("{n} {plural}; the first {EVENTS_SHOWN} are listed, all are in {csv}.")
+        }
+        1 => format!("1 {singular}, listed below and in {csv}."),
+        n => format!("{n} {plural}, all listed below and in {csv}."),
+    };
+    let style = Style::new(Font::Bold, 8.5, colour::INK);
+    if count > 0 {
+        // The sentence stays with the table header and its first rows.
+        layout.ensure(3.0 * style.leading() + 40.0);
+    }
+    layout.paragraph(&sentence, style);
+    if let Offending::OverHours { scope, .. } = &view.offending {
+        if table.rows.len() > count {
+            layout.paragraph(&format!("{csv} has a row for every {scope}."), Style::SMALL);
+        }
+    }
+    if count == 0 {
+        return;
+    }
+    layout.space(2.0);
+    let tz = assessment.organisation.timezone;
+    // A column the evidence does not carry (the due-diligence pack drops IP addresses)
+    // is left out rather than shown empty.
+    let columns: Vec<&EventColumn> = view
+        .columns
+        .iter()
+        .filter(|c| match c.value {
+            Value::Field(name) | Value::TimeOr(name, _) => table.columns.contains(&name),
+            Value::Location => table.columns.contains(&"file"),
+        })
+        .collect();
+    let mut listed = Table::new(
+        columns
+            .iter()
+            .map(|c| {
+                let column = Column::new(c.title, c.width).sized(EVENT_TEXT_SIZE);
+                match c.value {
+                    Value::Field("hours" | "line" | "events_in_period") => column.right(),
+                    _ => column,
+                }
+            })
+            .collect(),
+    );
+    for row in offending.iter().take(EVENTS_SHOWN) {
+        listed.row(
+            columns
+                .iter()
+                .map(|c| match c.value {
+                    Value::Field(name) => evidence.text(row, name, tz).into(),
+                    Value::TimeOr(name, missing) => match evidence.get(row, name) {
+                        Some(EvidenceCell::Time(_)) => evidence.text(row, name, tz).into(),
+                        _ => Cell::new(missing).coloured(colour::RED),
+                    },
+                    Value::Location => {
+                        let file = evidence.text(row, "file", tz);
+                        let line = evidence.text(row, "line", tz);
+                        match (file.is_empty(), line.is_empty()) {
+                            (true, _) => Cell::new(""),
+                            (false, true) => Cell::new(file),
+                            (false, false) => Cell::new(format!("{file}:{line}")),
+                        }
+                    }
+                })
+                .collect(),
+        );
+    }
+    layout.table(&listed);
+}
+
+/// Cells of an evidence table by column name.
+struct Evidence<'a> {
+    table: &'a EvidenceTable,
+}
+
+impl Evidence<'_> {
+    fn get<'r>(&self, row: &'r [EvidenceCell], name: &str) -> Option<&'r EvidenceCell> {
+        let index = self.table.columns.iter().position(|c| *c == name)?;
+        row.get(index)
+    }
+
+    /// A cell as the PDF shows it: times local with the offset, numbers at the
+    /// precision of the CSV.
+    fn text(&self, row: &[EvidenceCell], name: &str, tz: chrono_tz::Tz) -> String {
+        match self.get(row, name) {
+            None | Some(EvidenceCell::Empty) => String::new(),
+            Some(EvidenceCell::Text(text)) => text.clone(),
+            Some(EvidenceCell::Time(at)) => format_local(*at, tz),
+            Some(EvidenceCell::Seconds(ms)) => crate::config::format_duration(*ms),
+            Some(EvidenceCell::Percent(value)) => with_unit(Some(*value), Unit::Percent),
+            Some(EvidenceCell::Hours(value)) => with_unit(Some(*value), Unit::Hours),
+            Some(EvidenceCell::Days(value)) => with_unit(Some(*value), Unit::Days),
+            Some(EvidenceCell::Count(value)) => value.to_string(),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The logging and monitoring sections: the policy targets, then per `logging.*` and
+//! `monitoring.*` check its findings rows and its offending rows.
+//!
+//! A `logging` section also shows the monitoring family, unless the template gives
+//! monitoring a section of its own: both templates show them together.
+
+use super::super::layout::{colour, Layout, Style};
+use super::super::text::Font;
+use super::checks::{self, column, CheckView, EventColumn, Offending, Value};
+use super::Context;
+use crate::config::format_duration;
+use crate::model::CheckId;
+use crate::render::template::SectionKind;
+
+const INTEGRITY_COLUMNS: &[EventColumn] = &[
+    column("File:line", 110.0, Value::Location),
+    column("Why the link is broken", 383.0, Value::Field("reason")),
+];
+
+const GAP_COLUMNS: &[EventColumn] = &[
+    column("Audit source", 150.0, Value::Field("source")),
+    column("Silent from (local)", 95.0, Value::Field("start")),
+    column("Until (local)", 95.0, Value::Field("end")),
+    column("Hours", 60.0, Value::Field("hours")),
+    column("Events in period", 93.0, Value::Field("events_in_period")),
+];
+
+const ALERT_COLUMNS: &[EventColumn] = &[
+    column("Target", 75.0, Value::Field("target")),
+    column("Alert", 75.0, Value::Field("alert")),
+    column("Severity", 42.0, Value::Field("severity")),
+    column("Started (local)", 87.0, Value::Field("started_at")),
+    column(
+        "Resolved (local)",
+        87.0,
+        Value::TimeOr("resolved_at", "still firing at period end"),
+    ),
+    column("Hours", 40.0, Value::Field("hours")),
+    column("File:line", 87.0, Value::Location),
+];
+
+pub fn logging(layout: &mut Layout, context: &Context) {
+    let assessment = context.assessment;
+    let policy = &assessment.policy;
+    let with_monitoring = !context
+        .template
+        .sections
+        .iter()
+        .any(|s| s.kind == SectionKind::Monitoring);
+    layout.paragraph(
+        &format!(
+            "Targets: every line of an audit file carries the hash of the line before it \
+             (prev_hash), none broken; no audit source silent for more than {} in the \
+             period.{} Times are local ({}).",
+            format_duration(policy.max_log_gap),
+            if with_monitoring {
+                format!(
+                    " Every alert resolved within {}.",
+                    format_duration(policy.alert_resolution_max)
+                )
+            } else {
+                String::new()
+            },
+            assessment.organisation.timezone.name()
+        ),
+        Style::new(Font::Regular, 8.5, colour::MUTED),
+    );
+    layout.space(6.0);
+    checks::family(
+        layout,
+        context,
+        with_monitoring.then_some("Audit logs"),
+        &[
+            CheckView {
+                check: CheckId::LoggingIntegrity,
+                title: "Tamper evidence: the prev_hash chain",
+                subject: "Audit file",
+                offending: Offending::Every,
+                columns: INTEGRITY_COLUMNS,
+            },
+            CheckView {
+                check: CheckId::LoggingGaps,
+                title: "Completeness: the longest silence per audit source",
+                subject: "Audit source",
+                offending: Offending::OverHours {
+                    bound: policy.max_log_gap,
+                    what: (
+                        "source silent for longer than the target",
+                        "sources silent for longer than the target",
+                    ),
+                    scope: "audit source, with its longest silence",
+                },
+                columns: GAP_COLUMNS,
+            },
+        ],
+    );
+    if with_monitoring {
+        monitoring_checks(layout, context, Some("Alerts"));
+    }
+}
+
+pub fn monitoring(layout: &mut Layout, context: &Context) {
+    let assessment = context.assessment;
+    layout.paragraph(
+        &format!(
+            "Target: every alert resolved within {}; one still firing at period end \
+             counts the time to period end. Times are local ({}).",
+            format_duration(assessment.policy.alert_resolution_max),
+            assessment.organisation.timezone.name()
+        ),
+        Style::new(Font::Regular, 8.5, colour::MUTED),
+    );
+    layout.space(6.0);
+    monitoring_checks(layout, context, None);
+}
+
+fn monitoring_checks(layout: &mut Layout, context: &Context, label: Option<&str>) {
+    let policy = &context.assessment.policy;
+    checks::family(
+        layout,
+        context,
+        label,
+        &[CheckView {
+            check: CheckId::MonitoringAlertResolution,
+            title: "Time to resolve alerts",
+            subject: "Alert target",
+            offending: Offending::OverHours {
+                bound: policy.alert_resolution_max,
+                what: (
+                    "alert resolved later than the target",
+                    "alerts resolved later than the target",
+                ),
+                scope: "alert open during the period",
+            },
+            columns: ALERT_COLUMNS,
+        }],
+    );
+}
