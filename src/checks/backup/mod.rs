@@ -467,7 +467,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             rows: retention_rows,
         },
     ));
-    restore_rows.sort_by(|a, b| restore_key(a).cmp(&restore_key(b)));
+    restore_rows.sort_by_key(|row| restore_key(row));
     outcome.evidence.push((
         CheckId::BackupRestoreTest,
         EvidenceTable {
