@@ -292,3 +292,102 @@ pub fn check_issued_by(certificate: &Certificate, ca: &Certificate) -> Result<()
         .verify(&tbs, &signature)
         .map_err(|_| "the certificate is not signed by the CA".to_string())
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::str::FromStr;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use p256::ecdsa::SigningKey;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::name::Name;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    use x509_cert::time::{Time, Validity};
+
+    use super::*;
+
+    fn certificate(
+        key: &SigningKey,
+        subject: &str,
+        issuer: Option<(&SigningKey, &str)>,
+    ) -> Certificate {
+        let validity = Validity {
+            not_before: Time::try_from(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+                .expect("time"),
+            not_after: Time::try_from(UNIX_EPOCH + Duration::from_secs(1_900_000_000))
+                .expect("time"),
+        };
+        let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).expect("spki");
+        let subject = Name::from_str(subject).expect("name");
+        let (signer, profile) = match issuer {
+            None => (key, Profile::Root),
+            Some((issuer_key, issuer_name)) => (
+                issuer_key,
+                Profile::Leaf {
+                    issuer: Name::from_str(issuer_name).expect("name"),
+                    enable_key_agreement: false,
+                    enable_key_encipherment: false,
+                },
+            ),
+        };
+        CertificateBuilder::new(
+            profile,
+            SerialNumber::from(7u32),
+            validity,
+            subject,
+            spki,
+            signer,
+        )
+        .expect("builder")
+        .build::<DerSignature>()
+        .expect("certificate")
+    }
+
+    /// A P-256 signer with a self-signed certificate, from a fixed seed.
+    pub(crate) fn test_signer(seed: u8) -> PdfSigner {
+        let key = SigningKey::from_slice(&[seed; 32]).expect("key");
+        let certificate = certificate(&key, "CN=test", None);
+        let certificate_der = certificate.to_der().expect("der");
+        PdfSigner {
+            key,
+            certificate,
+            certificate_der,
+        }
+    }
+
+    #[test]
+    fn signs_deterministically_and_verifies_the_digest() {
+        let signer = test_signer(1);
+        let digest = Sha256::digest(b"content");
+        let one = sign(&signer, &digest).expect("sign");
+        assert_eq!(one, sign(&signer, &digest).expect("sign"), "RFC 6979");
+        let mut padded = one.clone();
+        padded.extend_from_slice(&[0; 100]);
+        let verified = verify(&padded, &digest).expect("verify");
+        assert_eq!(verified.certificate_der, signer.certificate_der);
+        let other = Sha256::digest(b"contenT");
+        let error = verify(&one, &other).expect_err("other content");
+        assert!(error.contains("digest mismatch"), "{error}");
+        // A signature from another key with this certificate does not verify.
+        let mut forged = test_signer(2);
+        forged.certificate = signer.certificate.clone();
+        forged.certificate_der = signer.certificate_der.clone();
+        let error = verify(&sign(&forged, &digest).expect("sign"), &digest).expect_err("forged");
+        assert!(error.contains("does not verify"), "{error}");
+    }
+
+    #[test]
+    fn a_certificate_is_trusted_when_it_is_the_ca_or_the_ca_signed_it() {
+        let ca_key = SigningKey::from_slice(&[3; 32]).expect("key");
+        let ca = certificate(&ca_key, "CN=Example CA", None);
+        let leaf_key = SigningKey::from_slice(&[4; 32]).expect("key");
+        let leaf = certificate(&leaf_key, "CN=auditpack", Some((&ca_key, "CN=Example CA")));
+        assert_eq!(check_issued_by(&leaf, &ca), Ok(()));
+        assert_eq!(check_issued_by(&ca, &ca), Ok(()));
+        let other_key = SigningKey::from_slice(&[5; 32]).expect("key");
+        let impostor = certificate(&other_key, "CN=Example CA", None);
+        assert!(check_issued_by(&leaf, &impostor).is_err());
+        let stranger = certificate(&other_key, "CN=Stranger", None);
+        assert!(check_issued_by(&leaf, &stranger).is_err());
+    }
+}

@@ -215,7 +215,9 @@ mod tests {
             allowed.starts_with("ops@example namespaces=\"auditpack\" ssh-ed25519 AAAA"),
             "{allowed}"
         );
-        assert!(outcome.certificate_fingerprint.ends_with(" CN=ops@example"));
+        assert!(outcome
+            .certificate_fingerprint
+            .starts_with("x509 CN=ops@example SHA-256:"));
         let keys = super::super::keys::SigningKeys::load(
             &crate::config::Signing {
                 ssh_key: Some(dir.path().join(SSH_KEY)),

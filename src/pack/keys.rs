@@ -25,7 +25,7 @@ pub struct PdfSigner {
 }
 
 impl PdfSigner {
-    /// `x509 SHA-256:<hex of the certificate's DER> CN=<subject CN>`.
+    /// `x509 CN=<subject CN> SHA-256:<hex of the certificate's DER>`.
     pub fn fingerprint(&self) -> String {
         certificate_fingerprint(&self.certificate_der, &self.certificate)
     }
@@ -86,13 +86,17 @@ pub fn ssh_fingerprint(key: &ssh_key::PublicKey) -> String {
     )
 }
 
-/// `x509 SHA-256:<hex> CN=<name>`.
+/// `x509 CN=<name> SHA-256:<hex of the DER>` (the name first: the long hash wraps on
+/// the PDF cover).
 pub fn certificate_fingerprint(der: &[u8], certificate: &Certificate) -> String {
-    let mut text = format!("x509 SHA-256:{}", hex(&Sha256::digest(der)));
+    let mut text = "x509 ".to_string();
     if let Some(cn) = common_name(certificate) {
-        text.push_str(" CN=");
+        text.push_str("CN=");
         text.push_str(&cn);
+        text.push(' ');
     }
+    text.push_str("SHA-256:");
+    text.push_str(&hex(&Sha256::digest(der)));
     text
 }
 

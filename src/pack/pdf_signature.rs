@@ -468,3 +468,68 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    use lopdf::dictionary;
+
+    use super::*;
+
+    fn tiny_pdf() -> Vec<u8> {
+        let mut document = Document::with_version("1.4");
+        let pages_id = document.new_object_id();
+        let page_id = document.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 200.into(), 200.into()],
+        });
+        document.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+            }),
+        );
+        let catalog_id = document.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages_id,
+        });
+        document.trailer.set("Root", catalog_id);
+        let mut bytes = Vec::new();
+        document.save_to(&mut bytes).expect("save");
+        bytes
+    }
+
+    #[test]
+    fn a_signed_pdf_verifies_and_any_change_is_caught() {
+        let signer = super::cades::tests::test_signer(9);
+        let pdf = tiny_pdf();
+        let signed = sign(&pdf, &signer, 1_793_491_200_000).expect("sign");
+        assert_eq!(
+            signed,
+            sign(&pdf, &signer, 1_793_491_200_000).expect("sign"),
+            "reproducible"
+        );
+        assert!(signed.starts_with(&pdf), "an incremental update");
+        let verified = verify(&signed).expect("verify");
+        assert_eq!(
+            verified.signed_at.as_deref(),
+            Some("D:20261101000000+00'00'")
+        );
+
+        let mut changed = signed.clone();
+        changed[5] = b'9'; // %PDF-1.4 -> %PDF-9.4
+        assert!(verify(&changed)
+            .expect_err("changed")
+            .contains("digest mismatch"));
+
+        let mut appended = signed.clone();
+        appended.extend_from_slice(b"% more\n");
+        assert!(verify(&appended)
+            .expect_err("appended")
+            .contains("/ByteRange"));
+
+        assert!(verify(&pdf).expect_err("unsigned").contains("not signed"));
+    }
+}
