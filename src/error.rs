@@ -31,6 +31,12 @@ pub enum Error {
     /// The built-in or configured control catalogue is inconsistent.
     #[error("{}: {message}", path.display())]
     Catalog { path: PathBuf, message: String },
+    /// A signing key or certificate that cannot be used (named by its file).
+    #[error("{}: {message}", path.display())]
+    Key { path: PathBuf, message: String },
+    /// Signing failed (should not happen with valid keys).
+    #[error("cannot sign {what}: {message}")]
+    Sign { what: &'static str, message: String },
     /// A renderer failed (should not happen with valid data).
     #[error("cannot render {what}: {message}")]
     Render { what: &'static str, message: String },

@@ -11,10 +11,11 @@
 //!                                  ▼
 //!                 model::Assessment (the one result)
 //!                                  │
-//!          render: csv · json · junit · pdf  ──►  pack: files, SHA256SUMS
+//!          render: csv · json · junit · pdf  ──►  pack: signed PDF, SHA256SUMS(.sig)
 //! ```
 //!
-//! One public function per command: [`report`], [`check`], [`controls`], [`inputs`].
+//! One public function per command: [`report`], [`check`], [`controls`], [`inputs`],
+//! [`verify`], [`keygen`].
 //! Only `cli` prints; this library returns values and writes the files asked of it.
 
 pub mod catalog;
@@ -237,17 +238,28 @@ pub fn report(
     out: Option<&Path>,
     observer: &dyn Observer,
 ) -> Result<ReportOutcome, Error> {
-    let (assessment, mut warnings) = assess(config, options, observer)?;
+    // Keys are loaded before the evidence is read: a bad key fails fast, and the
+    // signers must be on the assessment before the PDF cover is rendered.
+    let keys = config
+        .signing
+        .as_ref()
+        .map(|signing| pack::keys::SigningKeys::load(signing, &config.path))
+        .transpose()?;
+    let (mut assessment, mut warnings) = assess(config, options, observer)?;
+    if let Some(keys) = &keys {
+        assessment.signers = keys.signers();
+    } else {
+        warnings.push("the pack is not signed: add [signing] (see `auditpack keygen`)".to_string());
+    }
     observer.stage("rendering");
     let files = render_pack(&assessment)?;
+    observer.stage("signing");
+    let files = pack::seal(files, keys.as_ref(), assessment.generated_at)?;
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_out(options, &assessment.period));
     pack::write(&out, &files)?;
-    warnings.push("the pack is not signed: this version writes SHA256SUMS without SHA256SUMS.sig and an unsigned report.pdf".to_string());
-    let mut names: Vec<String> = files.into_iter().map(|f| f.path).collect();
-    names.push(pack::MANIFEST.to_string());
-    names.sort();
+    let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
     Ok(ReportOutcome {
         assessment,
         out,
@@ -347,4 +359,22 @@ pub fn controls(
     let catalog = load_catalog(config)?;
     let (assessment, _) = assess(config, options, observer)?;
     Ok((catalog, assessment))
+}
+
+/// `auditpack verify`: checks a pack's manifest, signatures and files (SPEC §11).
+pub fn verify(
+    pack_dir: &Path,
+    options: &pack::verify::VerifyOptions,
+) -> Result<pack::verify::VerifyReport, Error> {
+    pack::verify::verify(pack_dir, options)
+}
+
+/// `auditpack keygen`: new signing keys in `out` (SPEC §11). `now` starts the
+/// certificate's validity.
+pub fn keygen(
+    out: &Path,
+    identity: &str,
+    now: Millis,
+) -> Result<pack::keygen::KeygenOutcome, Error> {
+    pack::keygen::keygen(out, identity, now)
 }

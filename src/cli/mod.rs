@@ -69,11 +69,19 @@ fn execute(cli: Cli) -> Result<u8, Error> {
         Command::Check(args) => {
             let config = load_config(&args.config)?;
             let options = options(&args.period, "monthly".to_string(), None)?;
-            let (assessment, warnings) =
-                crate::check(&config, &options, args.junit.as_deref(), args.json.as_deref(), &progress)?;
+            let (assessment, warnings) = crate::check(
+                &config,
+                &options,
+                args.junit.as_deref(),
+                args.json.as_deref(),
+                &progress,
+            )?;
             progress.clear();
             print::warnings(&warnings, cli.quiet);
-            let failing = assessment.findings.iter().any(|f| f.status.is_failing(args.strict));
+            let failing = assessment
+                .findings
+                .iter()
+                .any(|f| f.status.is_failing(args.strict));
             if !cli.quiet {
                 print::check(&assessment, args.strict, cli.verbose);
             }
@@ -95,11 +103,23 @@ fn execute(cli: Cli) -> Result<u8, Error> {
             print::inputs(&report, cli.verbose);
             Ok(0)
         }
-        Command::Verify(_) | Command::Keygen(_) => Err(Error::Usage(
-            "this version of auditpack does not sign packs yet, so `verify` and `keygen` are not available; \
-             check a pack with `sha256sum -c SHA256SUMS` inside it"
-                .to_string(),
-        )),
+        Command::Verify(args) => {
+            let options = crate::pack::verify::VerifyOptions {
+                allowed_signers: args.allowed_signers,
+                ca: args.ca,
+            };
+            let report = crate::verify(&args.pack, &options)?;
+            print::verify(&report, cli.quiet);
+            Ok(if report.ok() { 0 } else { 1 })
+        }
+        Command::Keygen(args) => {
+            let now = generated_at(source_date_epoch.as_deref())?;
+            let outcome = crate::keygen(&args.out, &args.identity, now)?;
+            if !cli.quiet {
+                print::keygen(&outcome, &args.out);
+            }
+            Ok(0)
+        }
     }
 }
 

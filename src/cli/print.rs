@@ -173,3 +173,42 @@ pub fn inputs(report: &InputsReport, verbose: bool) {
         );
     }
 }
+
+pub fn verify(report: &crate::pack::verify::VerifyReport, quiet: bool) {
+    for line in &report.lines {
+        match &line.outcome {
+            Ok(note) if !quiet => {
+                if note.is_empty() {
+                    println!("ok  {}", line.subject);
+                } else {
+                    println!("ok  {}: {note}", line.subject);
+                }
+            }
+            Ok(_) => {}
+            Err(reason) => println!("FAIL {}: {reason}", line.subject),
+        }
+    }
+    if report.ok() {
+        if !quiet {
+            println!("pack verified");
+        }
+    } else {
+        println!("pack NOT verified: {} problem(s)", report.problems());
+    }
+}
+
+pub fn keygen(outcome: &crate::pack::keygen::KeygenOutcome, out: &std::path::Path) {
+    for file in &outcome.files {
+        println!("wrote {}", file.display());
+    }
+    println!("manifest key: {}", outcome.ssh_fingerprint);
+    println!("PDF certificate: {}", outcome.certificate_fingerprint);
+    println!(
+        "add to auditpack.toml:\n\n[signing]\nssh_key = \"{0}/{1}\"\npdf_key = \"{0}/{2}\"\npdf_certificate = \"{0}/{3}\"\n\nand give `{0}/{4}` to whoever checks the packs.",
+        out.display(),
+        crate::pack::keygen::SSH_KEY,
+        crate::pack::keygen::PDF_KEY,
+        crate::pack::keygen::PDF_CERTIFICATE,
+        crate::pack::keygen::ALLOWED_SIGNERS
+    );
+}

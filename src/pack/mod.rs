@@ -1,6 +1,19 @@
-//! The pack on disk (SPEC §9): writes every rendered file, the `SHA256SUMS` manifest,
-//! and swaps the finished pack into place so a failed run never leaves half a pack.
-//! Signatures and `verify` arrive here too: this is the only code that touches keys.
+//! The pack on disk (SPEC §9, §11): seals the rendered files (signs `report.pdf`, adds
+//! the `SHA256SUMS` manifest and its signature `SHA256SUMS.sig`), writes them and swaps
+//! the finished pack into place so a failed run never leaves half a pack; `verify`
+//! checks a pack and `keygen` makes the keys. **The only code that touches keys**, and
+//! it never writes a private key into a pack.
+//!
+//! - [`keys`]: loading `[signing]`'s files; [`keygen`]: making them.
+//! - [`sshsig`]: `SHA256SUMS.sig`; [`pdf_signature`] and [`cades`]: the PDF signature.
+//! - [`verify`]: the stranger's check of a pack.
+
+pub mod cades;
+pub mod keygen;
+pub mod keys;
+pub mod pdf_signature;
+pub mod sshsig;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +21,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::ingest::hex;
+use crate::model::Millis;
+use keys::SigningKeys;
 
 /// One file of the pack: its path inside the pack (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +38,8 @@ impl PackFile {
 }
 
 pub const MANIFEST: &str = "SHA256SUMS";
+pub const SIGNATURE: &str = "SHA256SUMS.sig";
+pub const REPORT_PDF: &str = "report.pdf";
 
 /// `sha256sum -c` format, sorted by path (byte order), every file but the manifest.
 pub fn manifest(files: &[PackFile]) -> Vec<u8> {
@@ -38,8 +55,36 @@ pub fn manifest(files: &[PackFile]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Writes the files and their manifest to `out`, replacing an earlier pack there.
-/// Refuses to replace a directory that is not a pack.
+/// Completes the rendered files into a pack: with keys, signs `report.pdf` (before
+/// the manifest, so the manifest covers the signed PDF), then adds `SHA256SUMS` and,
+/// with keys, `SHA256SUMS.sig`. `signed_at` is the pack's `generated_at`.
+pub fn seal(
+    mut files: Vec<PackFile>,
+    keys: Option<&SigningKeys>,
+    signed_at: Millis,
+) -> Result<Vec<PackFile>, Error> {
+    if let Some(keys) = keys {
+        for file in files.iter_mut().filter(|f| f.path == REPORT_PDF) {
+            file.bytes = pdf_signature::sign(&file.bytes, &keys.pdf, signed_at)?;
+        }
+    }
+    let manifest_bytes = manifest(&files);
+    if let Some(keys) = keys {
+        files.push(PackFile {
+            path: SIGNATURE.to_string(),
+            bytes: sshsig::sign(&keys.ssh, &manifest_bytes)?,
+        });
+    }
+    files.push(PackFile {
+        path: MANIFEST.to_string(),
+        bytes: manifest_bytes,
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Writes a sealed pack to `out`, replacing an earlier pack there. Refuses to replace
+/// a directory that is not a pack.
 pub fn write(out: &Path, files: &[PackFile]) -> Result<(), Error> {
     let io = |path: &Path, action: &'static str| {
         let path = path.to_path_buf();
@@ -68,11 +113,7 @@ pub fn write(out: &Path, files: &[PackFile]) -> Result<(), Error> {
             .map_err(io(&staging, "remove a stale staging directory"))?;
     }
     std::fs::create_dir_all(&staging).map_err(io(&staging, "create the pack directory"))?;
-    let manifest_file = PackFile {
-        path: MANIFEST.to_string(),
-        bytes: manifest(files),
-    };
-    for file in files.iter().chain(std::iter::once(&manifest_file)) {
+    for file in files {
         let path = staging.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent, "create a pack directory"))?;
@@ -138,12 +179,12 @@ mod tests {
             path: "old.csv".to_string(),
             bytes: b"1".to_vec(),
         };
-        write(&out, &[one]).expect("first");
+        write(&out, &seal(vec![one], None, 0).expect("seal")).expect("first");
         let two = PackFile {
             path: "new.csv".to_string(),
             bytes: b"2".to_vec(),
         };
-        write(&out, &[two]).expect("second");
+        write(&out, &seal(vec![two], None, 0).expect("seal")).expect("second");
         assert!(!out.join("old.csv").exists());
         assert!(out.join("new.csv").exists());
         assert!(out.join(MANIFEST).exists());
