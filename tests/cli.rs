@@ -30,11 +30,9 @@ fn report_writes_a_pack_that_sha256sum_accepts() {
     let output = demo_pack(&pack);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(output.stdout.contains("verdict FAIL"), "{}", output.stdout);
-    assert!(
-        output.stderr.contains("not signed"),
-        "the unsigned pack must say so: {}",
-        output.stderr
-    );
+    // The demo signs with its public, demo-only keys.
+    assert!(!output.stderr.contains("not signed"), "{}", output.stderr);
+    assert!(pack.join("SHA256SUMS.sig").is_file());
     for name in [
         "report.pdf",
         "findings.csv",
@@ -67,7 +65,7 @@ fn report_writes_a_pack_that_sha256sum_accepts() {
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "SHA256SUMS must be sorted by path");
-    assert_eq!(files.len(), 16, "{files:?}");
+    assert_eq!(files.len(), 24, "{files:?}");
 }
 
 #[test]
@@ -121,11 +119,46 @@ fn the_demo_pack_carries_the_planted_figures() {
             "{check} {subject}"
         );
     }
-    // Checks without their input are not evaluated, never passed.
-    assert_eq!(
-        figure("access.mfa", "*"),
-        ("".into(), "not_evaluated".into())
-    );
+    // Access, logging and monitoring, planted by tools/fixturegen (see its README).
+    let expected_access = [
+        ("access.mfa", "r.patel", "1", "fail"),
+        ("access.leaver_login", "l.moreau", "1", "fail"),
+        ("access.leaver_login", "k.brennan", "1", "fail"),
+        ("access.leaver_deactivation", "l.moreau", "30.00", "fail"),
+        (
+            "access.shared_credential_rotation",
+            "support-break-glass",
+            "10.00",
+            "pass",
+        ),
+        (
+            "access.shared_credential_rotation",
+            "db-superuser",
+            "398.00",
+            "fail",
+        ),
+        ("access.support_ticket", "coastal-care", "3", "fail"),
+        (
+            "logging.integrity",
+            "evidence/audit/admin-console.ndjson",
+            "1",
+            "fail",
+        ),
+        ("logging.gaps", "evidence/audit/app.ndjson", "26.00", "fail"),
+        (
+            "monitoring.alert_resolution",
+            "customer-portal",
+            "28.00",
+            "fail",
+        ),
+    ];
+    for (check, subject, measured, status) in expected_access {
+        assert_eq!(
+            figure(check, subject),
+            (measured.into(), status.into()),
+            "{check} {subject}"
+        );
+    }
     let incidents = read_csv(&pack.join("incidents.csv"));
     assert_eq!(incidents.len(), 6);
 }
@@ -168,9 +201,9 @@ fn controls_csv_has_93_rows_and_nothing_without_evidence_passes() {
             .expect("control")["status"]
             .clone()
     };
-    assert_eq!(status("5.30"), "fail"); // availability fails; backups not evaluated
+    assert_eq!(status("5.30"), "fail"); // availability and restore tests fail
     assert_eq!(status("8.14"), "fail");
-    assert_eq!(status("8.16"), "no_evidence"); // coverage passes, alerts not evaluated
+    assert_eq!(status("8.16"), "fail"); // coverage passes, an alert took 30 h
     assert_eq!(status("5.1"), "no_evidence");
 }
 
@@ -213,7 +246,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (5 failing)"),
+        output.stdout.contains("FAIL (15 failing)"),
         "{}",
         output.stdout
     );
@@ -221,7 +254,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("5"));
+    assert_eq!(root.attribute("failures"), Some("15"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -234,9 +267,19 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     assert_eq!(
         failures,
         [
+            "l.moreau",
+            "k.brennan",
+            "l.moreau",
+            "r.patel",
+            "db-superuser",
+            "coastal-care",
             "customer-files",
             "ledger-db",
             "payroll-db",
+            "evidence/audit/app.ndjson",
+            "evidence/audit/admin-console.ndjson",
+            "customer-portal",
+            "files-01",
             "jobs-api",
             "payroll-api"
         ]
@@ -252,7 +295,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 5);
+    assert_eq!(summary["counts"]["fail"], 15);
 }
 
 fn write_config(dir: &Path, body: &str) -> std::path::PathBuf {

@@ -8,8 +8,10 @@
 //!
 //! Output: `auditpack.toml`, `evidence/probes/<service>.csv`,
 //! `evidence/maintenance.csv`, the canonical backup evidence of `backups.rs`
-//! (`evidence/backups/ledger-db.csv`, `evidence/restore_tests.csv`) and
-//! `README.md` under the chosen directory. Files
+//! (`evidence/backups/ledger-db.csv`, `evidence/restore_tests.csv`), the access,
+//! logging and monitoring evidence of `access.rs` (`evidence/audit/*.ndjson`,
+//! `evidence/leavers.csv`, `evidence/alerts.csv`) and `README.md` under the
+//! chosen directory. Files
 //! are written whole, with LF line endings, in a fixed order, so the same seed
 //! always gives byte-identical files.
 
@@ -17,6 +19,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::access::{self, Access};
 use crate::backups::{self, Backups, Figures};
 use crate::prng::Rng;
 use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
@@ -141,6 +144,8 @@ pub struct Demo {
     pub events: Vec<Event>,
     /// The backup scenario (fixed, not seeded).
     pub backups: Backups,
+    /// Audit logs, leavers and alerts (planted events over seeded noise).
+    pub access: Access,
 }
 
 /// Shorthand for the scripted events below.
@@ -461,6 +466,7 @@ impl Demo {
             windows,
             events,
             backups: backups::plan(),
+            access: Access::new(seed),
         }
     }
 }
@@ -482,6 +488,8 @@ pub struct Output {
     pub services: Vec<ServiceResult>,
     /// SPEC §7 "Backups, exactly" on the backup plan, per source.
     pub backups: Vec<Figures>,
+    /// SPEC §7 "Access and logging, exactly" and alert resolution, per subject.
+    pub access: Vec<access::Finding>,
 }
 
 /// Write the whole demo under `out`.
@@ -498,6 +506,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
     fs::write(&maintenance, maintenance_csv(&demo.windows))?;
     files.push(maintenance);
     files.extend(backups::write_canonical(&demo.backups, out)?);
+    files.extend(access::write(&demo.access, out)?);
 
     let mut services = Vec::new();
     for service in SERVICES {
@@ -530,6 +539,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
         files,
         services,
         backups: backups::assess(&demo.backups),
+        access: access::assess(&demo.access),
     })
 }
 
@@ -548,7 +558,7 @@ probe_quorum = 0
 max_sample_gap = \"5m\"
 min_monitoring_coverage_percent = 99.0
 maintenance_notice = \"48h\"
-{policy}
+{policy}{access}
 [[input]]
 kind = \"probes\"
 format = \"csv\"
@@ -559,11 +569,25 @@ kind = \"maintenance\"
 format = \"csv\"
 path = \"evidence/maintenance.csv\"
 ",
-        policy = backups::POLICY_TOML
+        policy = backups::POLICY_TOML,
+        access = access::POLICY_TOML
     );
     text.push_str(&backups::config_inputs(plan));
+    text.push_str(access::CONFIG_INPUTS);
+    text.push_str(SIGNING_TOML);
     text
 }
+
+/// The demo signs its packs with public, demo-only keys (made once with
+/// `auditpack keygen`, committed under `keys-DEMO-ONLY/`, not by this generator: keys are
+/// random). A pack signed with them proves nothing; a real user runs `keygen`.
+const SIGNING_TOML: &str = "
+# DEMO-ONLY keys, public on purpose (see keys-DEMO-ONLY/README.md): never sign real evidence with them.
+[signing]
+ssh_key = \"keys-DEMO-ONLY/auditpack_ed25519\"
+pdf_key = \"keys-DEMO-ONLY/pdf-signing.key\"
+pdf_certificate = \"keys-DEMO-ONLY/pdf-signing.crt\"
+";
 
 fn maintenance_csv(windows: &[Window]) -> String {
     let mut sorted: Vec<&Window> = windows.iter().collect();

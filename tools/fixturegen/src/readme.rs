@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use crate::access::{self, Access, Finding};
 use crate::backups::{self, Backups, Figures, Tool, OFFSITE_REGION};
 use crate::demo::{
     period, Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, ORGANISATION,
@@ -112,6 +113,11 @@ backup plan changes; every run checks that they list exactly the planned times.
 The planted events below are fixed; the seed only moves sample jitter, latencies
 and the isolated probe failures.
 
+Packs of the demo are signed with `keys-DEMO-ONLY/`, public keys made once with
+`auditpack keygen`: they show signing end to end and prove nothing. Check a demo
+pack with `keys-DEMO-ONLY/allowed_signers` (identity
+`demo-only@southern-cross.example`).
+
 ## The organisation
 
 - {ORGANISATION}, a managed-hosting provider.
@@ -190,6 +196,23 @@ and the isolated probe failures.
         "| `{}` | {} restore tests |",
         backups::RESTORE_TESTS,
         plan.tests.len()
+    );
+    for log in &demo.access.logs {
+        let bytes: usize = log.lines.iter().map(|l| l.len() + 1).sum();
+        let _ = writeln!(
+            s,
+            "| `{}` | {} audit events ({bytes} bytes), `prev_hash`-chained |",
+            log.file.path(),
+            log.lines.len()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| `{}` | {} leavers |\n| `{}` | {} alerts |",
+        access::LEAVERS,
+        demo.access.leavers.len(),
+        access::ALERTS,
+        demo.access.alerts.len()
     );
 
     let _ = writeln!(
@@ -352,6 +375,7 @@ and the isolated probe failures.
     }
 
     s.push_str(&backups_section(plan, &out.backups));
+    s.push_str(&access_section(&demo.access, &out.access));
 
     let _ = writeln!(
         s,
@@ -393,6 +417,126 @@ and the isolated probe failures.
          \x20 replace an old successful one, and no test at all fails with an empty value.",
         rfc3339(p1)
     );
+    let _ = writeln!(
+        s,
+        "- **Access evidence before the period**: k.brennan was deactivated and both shared\n\
+         \x20 credentials last rotated in September; a tool that drops pre-period events loses\n\
+         \x20 k.brennan's barred login and both `access.shared_credential_rotation` subjects.\n\
+         - **Across files**: l.moreau is deactivated in `admin-console.ndjson` and logs in in\n\
+         \x20 `app.ndjson`; the lifecycle must be joined over every audit file.\n\
+         - **Only successful events count**: the failed logins without MFA (s.lindqvist) and by\n\
+         \x20 l.moreau change nothing; they still count for `logging.gaps`.\n\
+         - **Empty is absent**: `\"ticket\":\"\"` and no `ticket` field are both no ticket.\n\
+         - **Raw-byte chains**: the edited line is valid JSON and reads normally; only the\n\
+         \x20 link of the line after it breaks (1 mismatch, not 2).\n\
+         - **Only support-role leavers** oblige a shared-credential rotation: d.osei (engineer)\n\
+         \x20 leaves too, and `db-superuser` measures from l.moreau's departure to the period end.\n\
+         - **Alerts**: the September alert (27 h) is outside the period; the still-firing\n\
+         \x20 certificate alert measures to the period end; each target reports its worst alert."
+    );
+    s
+}
+
+fn access_section(access: &Access, findings: &[Finding]) -> String {
+    let (p0, p1) = period();
+    let (l0, l1) = access.span;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n## Access, logging and monitoring\n\n\
+         Two audit logs, each a `prev_hash` chain (SPEC §4: the lowercase hex SHA-256 of the\n\
+         previous line's bytes without its terminator, empty on the first line), running from\n\
+         {} to {} ({} - {}), beyond both ends of the period:\n\n\
+         - `admin-console.ndjson`: staff signing in to the internal console. Admins ({}, role\n\
+         \x20 `admin`) on most weekdays from 08:00-10:00 local, some again in the afternoon;\n\
+         \x20 support staff ({}, role `support`) on weekday shifts and one on call at weekends;\n\
+         \x20 engineers ({}, role `engineer`, MFA not required); the deploy bot `{}` (role\n\
+         \x20 `service`) once in every 3-hour slot around the clock; an occasional mistyped\n\
+         \x20 password (`outcome` `failure`); account, credential and policy changes.\n\
+         - `app.ndjson`: customers of {} logging in and out (payroll in office hours and busy on\n\
+         \x20 pay-run Wednesdays, the job board from 07:00 to 23:00, aged care around the clock\n\
+         \x20 with clusters at the shift changes), and support staff entering tenants\n\
+         \x20 (`support_access`, with a `SUP-` ticket).\n\n\
+         Policy: `mfa_required_roles = [\"admin\", \"support\"]`, and 24 h for\n\
+         `leaver_deactivation_max`, `shared_credential_rotation_max`, `max_log_gap` and\n\
+         `alert_resolution_max`. Outside the planted events below, every login under an\n\
+         MFA-required role has `\"mfa\":true`, every support access has a ticket, and no\n\
+         account logs in while barred; the seed moves the noise, never a conclusion.\n\n\
+         ### Planted access and logging events\n\n\
+         | UTC | Melbourne | file | event | a correct tool concludes |\n\
+         |---|---|---|---|---|",
+        rfc3339(l0),
+        rfc3339(l1),
+        local(l0),
+        local(l1),
+        access::ADMINS.map(|a| format!("`{a}`")).join(", "),
+        access::SUPPORT.map(|a| format!("`{a}`")).join(", "),
+        access::ENGINEERS.map(|a| format!("`{a}`")).join(", "),
+        access::DEPLOY_BOT,
+        access::TENANTS.map(|t| format!("`{t}`")).join(", "),
+    );
+    for p in &access.planted {
+        let file = p.file.rsplit('/').next().unwrap_or(p.file);
+        let _ = writeln!(
+            s,
+            "| {} | {} | `{file}` | {} | {} |",
+            rfc3339(p.at),
+            local(p.at),
+            p.what,
+            if p.verdict.is_empty() {
+                "-"
+            } else {
+                &p.verdict
+            }
+        );
+    }
+
+    let _ = writeln!(
+        s,
+        "\n### Alerts (`{}`)\n\n\
+         | alert | target | severity | started (UTC) | resolved (UTC) | hours | note |\n\
+         |---|---|---|---|---|---|---|",
+        access::ALERTS
+    );
+    for a in &access.alerts {
+        let end = a.resolved.unwrap_or(p1);
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            a.alert,
+            a.target,
+            a.severity,
+            short_utc(a.started),
+            a.resolved.map_or_else(|| "(firing)".to_string(), short_utc),
+            hours(end - a.started),
+            if a.note.is_empty() { "(seed)" } else { a.note }
+        );
+    }
+
+    let _ = writeln!(
+        s,
+        "\n### What a correct tool concludes about access, logging and monitoring\n\n\
+         SPEC §7 \"Access and logging, exactly\" and `monitoring.alert_resolution`, applied by\n\
+         the generator (`tools/fixturegen/src/access.rs`) to the events as written, over the\n\
+         period [{}, {}). Logins, support accesses and gaps count in-period events only;\n\
+         lifecycle events, rotations and leavers count from before it. One row per check and\n\
+         subject, as in `findings.csv`: counts, or hours to 2 decimals; bounds inclusive.\n\n\
+         | check | subject | measured | status | how |\n\
+         |---|---|---|---|---|",
+        rfc3339(p0),
+        rfc3339(p1)
+    );
+    for f in findings {
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | {} | {} | {} |",
+            f.check,
+            f.subject,
+            f.measured.text(),
+            f.verdict(),
+            f.detail
+        );
+    }
     s
 }
 
@@ -576,6 +720,22 @@ pub fn summary(demo: &Demo, out: &Output) -> String {
     );
     for r in &out.services {
         let _ = writeln!(s, "{}", service_line(r));
+    }
+    let passing = out.access.iter().filter(|f| f.pass).count();
+    let _ = writeln!(
+        s,
+        "  access, logging, alerts: {} rows, {passing} pass; failing:",
+        out.access.len()
+    );
+    for f in out.access.iter().filter(|f| !f.pass) {
+        let _ = writeln!(
+            s,
+            "    {} {} = {} ({})",
+            f.check,
+            f.subject,
+            f.measured.text(),
+            f.detail
+        );
     }
     for f in &out.backups {
         let v = f.verdicts();

@@ -75,6 +75,21 @@ fn melbourne(secs: i64) -> (i64, &'static str) {
     }
 }
 
+/// The UTC instant of Melbourne wall-clock time `y-m-d h:mi` (AEST before the
+/// DST start, AEDT from it). Wall-clock times inside the skipped hour
+/// (02:00-03:00 on 4 October 2026) do not exist and are read as AEDT.
+pub fn melbourne_wall(y: i32, m: u32, d: u32, h: u32, mi: u32) -> i64 {
+    let naive = utc(y, m, d, h, mi);
+    let aest = naive - 10 * HOUR;
+    let secs = if aest < dst_start() {
+        aest
+    } else {
+        naive - 11 * HOUR
+    };
+    melbourne(secs); // the range assertion
+    secs
+}
+
 /// `Wed 14 Oct 14:10 AEDT`: Melbourne wall-clock time for prose.
 pub fn local(secs: i64) -> String {
     let (offset, abbrev) = melbourne(secs);
@@ -138,6 +153,14 @@ mod tests {
     fn dst_boundary() {
         assert_eq!(local(dst_start() - 1), "Sun 4 Oct 01:59 AEST");
         assert_eq!(local(dst_start()), "Sun 4 Oct 03:00 AEDT");
+    }
+
+    #[test]
+    fn wall_clock_to_utc() {
+        assert_eq!(melbourne_wall(2026, 10, 1, 0, 0), utc(2026, 9, 30, 14, 0));
+        assert_eq!(melbourne_wall(2026, 10, 4, 1, 59), dst_start() - MIN);
+        assert_eq!(melbourne_wall(2026, 10, 4, 3, 0), dst_start());
+        assert_eq!(melbourne_wall(2026, 11, 1, 0, 0), utc(2026, 10, 31, 13, 0));
     }
 
     #[test]

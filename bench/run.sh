@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPEC §13 benchmark: `auditpack report` on the generated workload, timed with
+# /usr/bin/time -v (wall time, peak RSS), side by side with DuckDB running the
+# equivalent SQL for the access checks (bench/access.sql) on the same files.
+#
+# Environment:
+#   CARGO_TARGET_DIR  where to build (default $HOME/.cache/auditpack-target)
+#   BENCH_DIR         the workload (default $HOME/.cache/auditpack-bench); generated
+#                     when missing or made with another AUDIT_EVENTS/BENCH_SEED
+#   AUDIT_EVENTS      audit events of the workload (default 10000000, about 2 GB)
+#   BENCH_SEED        generator seed (default 27001)
+#   AUDITPACK         use this binary instead of building one
+#   SKIP_DUCKDB=1     time auditpack only
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/auditpack-target}
+bench_dir=${BENCH_DIR:-$HOME/.cache/auditpack-bench}
+events=${AUDIT_EVENTS:-10000000}
+seed=${BENCH_SEED:-27001}
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "bench: /usr/bin/time is missing (Debian/Ubuntu: apt-get install -y time)" >&2
+    exit 2
+fi
+
+if [[ -z ${AUDITPACK:-} ]]; then
+    echo "== building auditpack (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)" >&2
+    (cd "$repo" && cargo build --release --quiet -p auditpack)
+    AUDITPACK=$CARGO_TARGET_DIR/release/auditpack
+fi
+
+stamp="benchmark workload, seed $seed, $events audit events,"
+if ! head -n1 "$bench_dir/expected.txt" 2>/dev/null | grep -qF "$stamp"; then
+    echo "== generating the workload ($events audit events, seed $seed) into $bench_dir" >&2
+    rm -rf "$bench_dir"
+    (cd "$repo" && cargo run --release --quiet -p auditpack-fixturegen -- \
+        bench --out "$bench_dir" --seed "$seed" --audit-events "$events" >/dev/null)
+fi
+if [[ ! -f $bench_dir/keys/auditpack_ed25519 ]]; then
+    echo "== signing keys: auditpack keygen --out $bench_dir/keys" >&2
+    "$AUDITPACK" --quiet keygen --out "$bench_dir/keys" --identity bench@auditpack.example >&2
+fi
+echo "== workload: $bench_dir ($(du -sh "$bench_dir/evidence" | cut -f1)), $(head -n1 "$bench_dir/expected.txt")" >&2
+
+# Both tools read the same files from a warm page cache.
+cat "$bench_dir"/evidence/audit/*.ndjson >/dev/null
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+# `/usr/bin/time -v` prints "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34".
+wall_seconds() {
+    grep 'Elapsed (wall clock)' "$1" | awk '{print $NF}' |
+        awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }'
+}
+peak_mb() {
+    grep 'Maximum resident set size' "$1" | awk '{printf "%.0f", $NF / 1024}'
+}
+
+echo "== auditpack report" >&2
+pack=$results/pack
+SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/auditpack.time" \
+    "$AUDITPACK" --quiet report --config "$bench_dir/auditpack.toml" --period 2026-10 \
+    --out "$pack" || { cat "$results/auditpack.time" >&2; exit 1; }
+"$AUDITPACK" --quiet verify "$pack" --allowed-signers "$bench_dir/keys/allowed_signers" \
+    --ca "$bench_dir/keys/pdf-signing.crt" >/dev/null &&
+    signed="signed, verified" || signed="NOT verified"
+ap_wall=$(wall_seconds "$results/auditpack.time")
+ap_rss=$(peak_mb "$results/auditpack.time")
+
+duck_wall="" duck_rss="" duck_query="" agree=""
+if [[ -z ${SKIP_DUCKDB:-} ]]; then
+    if ! python3 -c 'import duckdb' 2>/dev/null; then
+        echo "== installing duckdb (pip)" >&2
+        pip install --quiet duckdb >&2 || true
+    fi
+    if python3 -c 'import duckdb' 2>/dev/null; then
+        echo "== duckdb: bench/access.sql" >&2
+        duck_query=$(cd "$bench_dir" && /usr/bin/time -v -o "$results/duckdb.time" \
+            python3 "$repo/bench/duckdb_access.py" "$repo/bench/access.sql" "$results/duckdb.csv")
+        duck_wall=$(wall_seconds "$results/duckdb.time")
+        duck_rss=$(peak_mb "$results/duckdb.time")
+        # The same answers? Compare (check, subject, measured) of the three checks.
+        awk -F, 'NR > 1 && ($1 == "access.mfa" || $1 == "access.support_ticket" || $1 == "access.leaver_login") {print $1 "," $3 "," $5}' \
+            "$pack/findings.csv" | sort >"$results/auditpack.rows"
+        sort "$results/duckdb.csv" >"$results/duckdb.rows"
+        if cmp -s "$results/auditpack.rows" "$results/duckdb.rows"; then
+            agree="same $(wc -l <"$results/duckdb.rows") rows"
+        else
+            agree="DIFFER: $(comm -3 "$results/auditpack.rows" "$results/duckdb.rows" | wc -l) rows (see below)"
+        fi
+    else
+        echo "== duckdb unavailable: skipped" >&2
+    fi
+fi
+
+echo
+printf '%-34s %10s %14s   %s\n' "" "wall (s)" "peak RSS (MB)" "SPEC §13"
+printf '%-34s %10s %14s   %s\n' "auditpack report (whole pack)" "$ap_wall" "$ap_rss" "< 60 s, < 2048 MB; pack $signed"
+if [[ -n $duck_wall ]]; then
+    printf '%-34s %10s %14s   %s\n' "duckdb access SQL (python3)" "$duck_wall" "$duck_rss" "(query alone: $duck_query s)"
+    ratio=$(awk -v a="$ap_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
+    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "<= 1.5"
+    echo "access rows (mfa, support_ticket, leaver_login): $agree"
+    if [[ $agree == DIFFER* ]]; then
+        echo "  < only auditpack   > only duckdb"
+        diff "$results/auditpack.rows" "$results/duckdb.rows" | grep '^[<>]' | head -20
+    fi
+fi
+awk -v w="$ap_wall" -v m="$ap_rss" 'BEGIN {
+    printf "auditpack within SPEC §13 limits: %s\n", (w < 60 && m < 2048) ? "yes" : "NO" }'

@@ -1,0 +1,984 @@
+//! The SPEC §13 benchmark workload: one month (October 2026, a UTC
+//! organisation) of everything `auditpack report` reads, at production scale.
+//!
+//! - `evidence/audit/*.ndjson`: `--audit-events` events (default 10 M, about
+//!   2 GB) over eight `prev_hash`-chained files: the admin console (staff) and
+//!   seven application shards (customers of 500 tenants, support access).
+//! - `evidence/probes/<service>.csv`: 20 services x 3 locations every 60 s
+//!   (about 2.7 M rows), with a few incidents.
+//! - `evidence/backups.csv`: 200 sources backed up every 4 h plus a daily
+//!   offsite copy (canonical CSV), month-end points for retention;
+//!   `evidence/restore_tests.csv`.
+//! - `evidence/alerts.csv` (1,000 alerts), `evidence/leavers.csv`,
+//!   `evidence/maintenance.csv`, and `auditpack.toml` (whose `[signing]` keys,
+//!   `keys/`, come from `auditpack keygen`: the generator carries no crypto).
+//!
+//! Everything is streamed through `BufWriter`s: memory stays flat whatever the
+//! event count. The same seed and count give byte-identical files. Planted
+//! exceptions (MFA-less logins, ticketless support access, late deactivations,
+//! barred logins, one edited line) are rare but present, so every check has
+//! real work and real failures; their expected counts are printed to stdout
+//! and written to `expected.txt` for cross-checking.
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+
+use crate::prng::Rng;
+use crate::sha256;
+use crate::time::{rfc3339, utc, DAY, HOUR, MIN};
+
+pub const DEFAULT_AUDIT_EVENTS: u64 = 10_000_000;
+
+/// The benchmark period: October 2026 in UTC.
+pub fn period() -> (i64, i64) {
+    (utc(2026, 10, 1, 0, 0), utc(2026, 11, 1, 0, 0))
+}
+
+/// The audit logs start a day early, so deactivations before the period exist.
+fn log_range() -> (i64, i64) {
+    (utc(2026, 9, 30, 0, 0), utc(2026, 11, 1, 0, 0))
+}
+
+const TENANTS: usize = 500;
+const CUSTOMERS: usize = 20_000;
+const ADMINS: usize = 20;
+const SUPPORT: usize = 60;
+const ENGINEERS: usize = 120;
+const STAFF: usize = ADMINS + SUPPORT + ENGINEERS;
+const LEAVERS: usize = 50;
+const CREDENTIALS: usize = 20;
+/// Audit files: the admin console and seven application shards.
+const APP_SHARDS: usize = 7;
+/// The admin console's share of all events, in thousandths.
+const CONSOLE_PERMILLE: u64 = 100;
+/// One in this many MFA-required logins has no MFA; one in this many support
+/// accesses has no ticket.
+const NO_MFA_ONE_IN: u64 = 50_000;
+const NO_TICKET_ONE_IN: u64 = 20_000;
+
+const SERVICES: usize = 20;
+const LOCATIONS: [&str; 3] = ["syd", "mel", "per"];
+const SOURCES: usize = 200;
+const ALERTS: usize = 1_000;
+
+pub const PRIMARY_REGION: &str = "ap-southeast-2";
+pub const OFFSITE_REGION: &str = "ap-southeast-4";
+
+/// What was written, and what a correct tool must count.
+#[derive(Default)]
+pub struct Summary {
+    pub files: Vec<(PathBuf, u64, u64)>,
+    pub expected: String,
+}
+
+/// Fast RFC 3339 formatting for increasing instants: the date is formatted
+/// once per day.
+struct Clock {
+    day: i64,
+    prefix: String,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            day: i64::MIN,
+            prefix: String::new(),
+        }
+    }
+
+    fn push(&mut self, out: &mut Vec<u8>, secs: i64) {
+        let day = secs.div_euclid(DAY);
+        if day != self.day {
+            self.day = day;
+            self.prefix = DateTime::from_timestamp(day * DAY, 0)
+                .expect("in range")
+                .format("%Y-%m-%dT")
+                .to_string();
+        }
+        let s = secs.rem_euclid(DAY);
+        out.extend_from_slice(self.prefix.as_bytes());
+        for (i, v) in [s / HOUR, s % HOUR / MIN, s % MIN].into_iter().enumerate() {
+            if i > 0 {
+                out.push(b':');
+            }
+            out.push(b'0' + (v / 10) as u8);
+            out.push(b'0' + (v % 10) as u8);
+        }
+        out.push(b'Z');
+    }
+}
+
+/// One audit event, borrowed for writing.
+struct Ev<'a> {
+    time: i64,
+    actor: &'a str,
+    action: &'a str,
+    success: bool,
+    role: Option<&'a str>,
+    tenant: Option<&'a str>,
+    mfa: Option<bool>,
+    target: Option<&'a str>,
+    /// `None`: no field; `Some("")`: an empty ticket.
+    ticket: Option<&'a str>,
+    ip: &'a str,
+}
+
+/// An owned event planted at a fixed time.
+#[derive(Clone)]
+struct Special {
+    time: i64,
+    actor: String,
+    action: &'static str,
+    role: &'static str,
+    target: Option<String>,
+    mfa: Option<bool>,
+}
+
+impl Special {
+    fn ev(&self) -> Ev<'_> {
+        Ev {
+            time: self.time,
+            actor: &self.actor,
+            action: self.action,
+            success: true,
+            role: Some(self.role),
+            tenant: None,
+            mfa: self.mfa,
+            target: self.target.as_deref(),
+            ticket: None,
+            ip: "10.8.0.4",
+        }
+    }
+}
+
+/// Writes one chained NDJSON file, line by line.
+struct ChainWriter {
+    out: BufWriter<File>,
+    line: Vec<u8>,
+    prev: [u8; 32],
+    first: bool,
+    clock: Clock,
+    lines: u64,
+    bytes: u64,
+}
+
+fn push_str(out: &mut Vec<u8>, key: &str, value: &str) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":\"");
+    out.extend_from_slice(value.as_bytes());
+    out.push(b'"');
+}
+
+impl ChainWriter {
+    fn create(path: &Path) -> io::Result<Self> {
+        Ok(ChainWriter {
+            out: BufWriter::with_capacity(1 << 20, File::create(path)?),
+            line: Vec::with_capacity(512),
+            prev: [0; 32],
+            first: true,
+            clock: Clock::new(),
+            lines: 0,
+            bytes: 0,
+        })
+    }
+
+    /// Write `e`; with `tamper`, the line is chained as written here but then
+    /// edited (its `ip` changed) before it reaches the file.
+    fn write(&mut self, e: &Ev<'_>, tamper: bool) -> io::Result<()> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let l = &mut self.line;
+        l.clear();
+        l.extend_from_slice(b"{\"time\":\"");
+        self.clock.push(l, e.time);
+        l.push(b'"');
+        push_str(l, "actor", e.actor);
+        push_str(l, "action", e.action);
+        push_str(l, "outcome", if e.success { "success" } else { "failure" });
+        if let Some(role) = e.role {
+            push_str(l, "role", role);
+        }
+        if let Some(tenant) = e.tenant {
+            push_str(l, "tenant", tenant);
+        }
+        if let Some(mfa) = e.mfa {
+            l.extend_from_slice(if mfa {
+                b",\"mfa\":true"
+            } else {
+                b",\"mfa\":false"
+            });
+        }
+        if let Some(target) = e.target {
+            push_str(l, "target", target);
+        }
+        if let Some(ticket) = e.ticket {
+            push_str(l, "ticket", ticket);
+        }
+        push_str(l, "ip", e.ip);
+        l.extend_from_slice(b",\"prev_hash\":\"");
+        if !self.first {
+            for b in self.prev {
+                l.push(HEX[usize::from(b >> 4)]);
+                l.push(HEX[usize::from(b & 15)]);
+            }
+        }
+        l.extend_from_slice(b"\"}");
+        self.first = false;
+        self.prev = sha256::digest(l);
+        if tamper {
+            let text = String::from_utf8_lossy(l).replace("\"ip\":\"10.", "\"ip\":\"11.");
+            l.clear();
+            l.extend_from_slice(text.as_bytes());
+        }
+        l.push(b'\n');
+        self.out.write_all(l)?;
+        self.lines += 1;
+        self.bytes += l.len() as u64;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<(u64, u64)> {
+        self.out.flush()?;
+        Ok((self.lines, self.bytes))
+    }
+}
+
+/// The people and things of the workload.
+struct World {
+    customers: Vec<String>,
+    tenants: Vec<String>,
+    staff: Vec<String>,
+    /// Per staff member: the instant they stop acting (their departure).
+    active_until: Vec<i64>,
+    ips: Vec<String>,
+    leavers: Vec<(usize, i64)>,
+    specials_console: Vec<Special>,
+}
+
+fn staff_role(i: usize) -> &'static str {
+    if i < ADMINS {
+        "admin"
+    } else if i < ADMINS + SUPPORT {
+        "support"
+    } else {
+        "engineer"
+    }
+}
+
+impl World {
+    fn new(seed: u64) -> Self {
+        let (p0, p1) = period();
+        let customers = (0..CUSTOMERS)
+            .map(|u| format!("u{u:05}@t{:03}", u % TENANTS))
+            .collect();
+        let tenants = (0..TENANTS).map(|t| format!("t{t:03}")).collect();
+        let staff: Vec<String> = (0..STAFF)
+            .map(|i| format!("{}-{i:03}", staff_role(i)))
+            .collect();
+        let ips = (0..256)
+            .map(|i| format!("10.{}.{}.{}", i % 7, i, (i * 37) % 251))
+            .collect();
+        let credentials: Vec<String> = (0..CREDENTIALS).map(|c| format!("shared-{c:02}")).collect();
+        let mut rng = Rng::stream(seed, &["bench", "world"]);
+        let mut active_until = vec![i64::MAX; STAFF];
+        let mut specials = Vec::new();
+        let special = |time, actor: &str, action, role, target: Option<&str>| Special {
+            time,
+            actor: actor.to_string(),
+            action,
+            role,
+            target: target.map(str::to_string),
+            mfa: None,
+        };
+
+        // Leavers: staff of every role, departing across the period.
+        let mut leavers = Vec::new();
+        let mut chosen = std::collections::BTreeSet::new();
+        while chosen.len() < LEAVERS {
+            chosen.insert(rng.below(STAFF as u64) as usize);
+        }
+        for (k, &i) in chosen.iter().enumerate() {
+            let left = p0 + rng.below((p1 - p0 - 2 * DAY) as u64) as i64;
+            active_until[i] = left;
+            leavers.push((i, left));
+            // Deactivated after 15 min to 48 h: about half are late.
+            let delay = rng.range(15 * MIN, 48 * HOUR);
+            let admin = &staff[rng.below(ADMINS as u64) as usize];
+            specials.push(special(
+                left + delay,
+                admin,
+                "deactivate",
+                "admin",
+                Some(&staff[i]),
+            ));
+            // One in five logs in once after deactivation.
+            if k % 5 == 0 {
+                let mut s = special(
+                    left + delay + rng.range(HOUR, 3 * DAY),
+                    &staff[i],
+                    "login",
+                    staff_role(i),
+                    None,
+                );
+                s.mfa = Some(true);
+                specials.push(s);
+            }
+        }
+        // Accounts deactivated just before the period (not leavers); a few log in.
+        for k in 0..10 {
+            let account = format!("contractor-{k:02}");
+            let admin = &staff[rng.below(ADMINS as u64) as usize];
+            specials.push(special(
+                utc(2026, 9, 30, 2, 0) + k as i64 * HOUR,
+                admin,
+                "deactivate",
+                "admin",
+                Some(&account),
+            ));
+            if k % 3 == 0 {
+                specials.push(special(
+                    p0 + rng.below((p1 - p0 - DAY) as u64) as i64,
+                    &account,
+                    "login",
+                    "engineer",
+                    None,
+                ));
+            }
+        }
+        // Logins without MFA under MFA-required roles, whatever the size:
+        // `"mfa":false` and no `mfa` at all.
+        for k in 0..8 {
+            let i = rng.below((ADMINS + SUPPORT) as u64) as usize;
+            let t = p0 + (2 + 3 * k as i64) * DAY + rng.range(0, DAY - 1);
+            if t < active_until[i] {
+                let mut s = special(t, &staff[i], "login", staff_role(i), None);
+                s.mfa = (k % 2 == 0).then_some(false);
+                specials.push(s);
+            }
+        }
+        // Shared credentials: weekly rotations, from the day before the period.
+        for (c, name) in credentials.iter().enumerate() {
+            let mut t = utc(2026, 9, 30, 1, 0) + c as i64 * 17 * MIN;
+            while t < p1 {
+                let admin = &staff[rng.below(ADMINS as u64) as usize];
+                specials.push(special(t, admin, "credential_rotated", "admin", Some(name)));
+                t += 7 * DAY;
+            }
+        }
+        specials.sort_by(|a, b| (a.time, &a.actor, a.action).cmp(&(b.time, &b.actor, b.action)));
+        World {
+            customers,
+            tenants,
+            staff,
+            active_until,
+            ips,
+            leavers,
+            specials_console: specials,
+        }
+    }
+
+    /// A staff member of `role` index range who is still employed at `t`.
+    fn staff_at(&self, rng: &mut Rng, from: usize, n: usize, t: i64) -> usize {
+        loop {
+            let i = from + rng.below(n as u64) as usize;
+            if t < self.active_until[i] {
+                return i;
+            }
+        }
+    }
+}
+
+/// Expected access figures, counted as the events are written.
+#[derive(Default)]
+struct Tally {
+    mfa_logins: u64,
+    mfa_missing: u64,
+    support_access: u64,
+    no_ticket: u64,
+    events_in_period: u64,
+}
+
+fn write_audit(
+    world: &World,
+    seed: u64,
+    n: u64,
+    dir: &Path,
+    sum: &mut Summary,
+) -> io::Result<Tally> {
+    let (l0, l1) = log_range();
+    let (p0, p1) = period();
+    let in_period = |t: i64| (p0..p1).contains(&t);
+    fs::create_dir_all(dir)?;
+    let mut tally = Tally::default();
+    let console_n = n * CONSOLE_PERMILLE / 1000;
+    let shard_n = (n - console_n) / APP_SHARDS as u64;
+    let mut files: Vec<(String, u64)> = vec![("admin-console.ndjson".to_string(), console_n)];
+    for s in 1..=APP_SHARDS {
+        let extra = if s == 1 {
+            n - console_n - shard_n * APP_SHARDS as u64
+        } else {
+            0
+        };
+        files.push((format!("app-{s:02}.ndjson"), shard_n + extra));
+    }
+    let mut ticket_no: u64 = 100_000;
+    for (fi, (name, count)) in files.iter().enumerate() {
+        let path = dir.join(name);
+        let mut w = ChainWriter::create(&path)?;
+        let mut rng = Rng::stream(seed, &["bench", "audit", name]);
+        let console = fi == 0;
+        let mut specials = if console {
+            world.specials_console.iter().peekable()
+        } else {
+            [].iter().peekable()
+        };
+        // One edited line in the middle of the third file.
+        let tamper_at = if fi == 2 { Some(count / 2) } else { None };
+        let span = (l1 - l0) as u64;
+        for i in 0..*count {
+            let t = l0 + (u128::from(i) * u128::from(span) / u128::from((*count).max(1))) as i64;
+            while let Some(s) = specials.next_if(|s| s.time <= t) {
+                if s.time >= l0 && s.time < l1 {
+                    let e = s.ev();
+                    if in_period(e.time) {
+                        tally.events_in_period += 1;
+                        if e.action == "login" && matches!(e.role, Some("admin" | "support")) {
+                            tally.mfa_logins += 1;
+                            tally.mfa_missing += u64::from(e.mfa != Some(true));
+                        }
+                    }
+                    w.write(&e, false)?;
+                }
+            }
+            let roll = rng.below(1000);
+            let ip = &world.ips[rng.below(256) as usize];
+            let success = rng.below(100) != 0;
+            let ticket_text;
+            let e = if console {
+                // Staff: 45 % admins' and support's sessions, the rest engineers'.
+                let i = if roll < 450 {
+                    world.staff_at(&mut rng, 0, ADMINS + SUPPORT, t)
+                } else {
+                    world.staff_at(&mut rng, ADMINS + SUPPORT, ENGINEERS, t)
+                };
+                let role = staff_role(i);
+                let login = rng.below(2) == 0;
+                let mfa = match role {
+                    "engineer" => None,
+                    _ if login && rng.below(NO_MFA_ONE_IN) == 0 => Some(false),
+                    _ => Some(true),
+                };
+                Ev {
+                    time: t,
+                    actor: &world.staff[i],
+                    action: if login { "login" } else { "logout" },
+                    success,
+                    role: Some(role),
+                    tenant: None,
+                    mfa: if login { mfa } else { None },
+                    target: None,
+                    ticket: None,
+                    ip,
+                }
+            } else if roll < 100 {
+                // Support staff entering a tenant.
+                let i = world.staff_at(&mut rng, ADMINS, SUPPORT, t);
+                let tenant = &world.tenants[rng.below(TENANTS as u64) as usize];
+                ticket_no += 1;
+                ticket_text = format!("SUP-{ticket_no}");
+                let ticket = match rng.below(NO_TICKET_ONE_IN) {
+                    0 => None,
+                    1 => Some(""),
+                    _ => Some(ticket_text.as_str()),
+                };
+                Ev {
+                    time: t,
+                    actor: &world.staff[i],
+                    action: "support_access",
+                    success: true,
+                    role: Some("support"),
+                    tenant: Some(tenant),
+                    mfa: None,
+                    target: None,
+                    ticket,
+                    ip,
+                }
+            } else {
+                let u = rng.below(CUSTOMERS as u64) as usize;
+                let action = match roll {
+                    100..=560 => "login",
+                    561..=990 => "logout",
+                    _ => "mfa_enrolled",
+                };
+                Ev {
+                    time: t,
+                    actor: &world.customers[u],
+                    action,
+                    success: success || action != "login",
+                    role: Some("customer"),
+                    tenant: Some(&world.tenants[u % TENANTS]),
+                    mfa: (action == "login").then_some(u % 3 == 1),
+                    target: None,
+                    ticket: None,
+                    ip,
+                }
+            };
+            if in_period(t) {
+                tally.events_in_period += 1;
+                if e.success && e.action == "login" && matches!(e.role, Some("admin" | "support")) {
+                    tally.mfa_logins += 1;
+                    tally.mfa_missing += u64::from(e.mfa != Some(true));
+                }
+                if e.action == "support_access" {
+                    tally.support_access += 1;
+                    tally.no_ticket += u64::from(e.ticket.is_none_or(str::is_empty));
+                }
+            }
+            w.write(&e, tamper_at == Some(i))?;
+        }
+        for s in specials {
+            if s.time < l1 {
+                w.write(&s.ev(), false)?;
+            }
+        }
+        let (lines, bytes) = w.finish()?;
+        sum.files.push((path, lines, bytes));
+    }
+    Ok(tally)
+}
+
+fn csv_file(path: &Path) -> io::Result<BufWriter<File>> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    Ok(BufWriter::with_capacity(1 << 20, File::create(path)?))
+}
+
+fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
+    let (p0, p1) = period();
+    fs::create_dir_all(dir)?;
+    let mut clock = Clock::new();
+    let mut line = Vec::with_capacity(128);
+    for s in 0..SERVICES {
+        let service = format!("service-{s:02}");
+        let path = dir.join(format!("{service}.csv"));
+        let mut w = csv_file(&path)?;
+        w.write_all(b"time,service,location,up,latency_ms\n")?;
+        let mut rng = Rng::stream(seed, &["bench", "probes", &service]);
+        // 0-3 incidents of 2-40 min, seen by two locations; rare single blips.
+        let incidents: Vec<(i64, i64)> = (0..rng.below(4))
+            .map(|_| {
+                let start = p0 + rng.below((p1 - p0) as u64 / 60) as i64 * MIN;
+                (start, start + rng.range(2, 40) * MIN)
+            })
+            .collect();
+        let (mut rows, mut bytes) = (0u64, 0u64);
+        let mut t = p0 - 5 * MIN;
+        while t < p1 + 5 * MIN {
+            for (li, location) in LOCATIONS.iter().enumerate() {
+                let jitter = rng.range(0, 3);
+                let down = (li < 2 && incidents.iter().any(|&(a, b)| (a..b).contains(&t)))
+                    || rng.below(20_000) == 0;
+                line.clear();
+                clock.push(&mut line, t + jitter);
+                line.extend_from_slice(b",");
+                line.extend_from_slice(service.as_bytes());
+                line.push(b',');
+                line.extend_from_slice(location.as_bytes());
+                if down {
+                    line.extend_from_slice(b",0,\n");
+                } else {
+                    let latency = 20 + 15 * li as i64 + rng.range(0, 40);
+                    line.extend_from_slice(format!(",1,{latency}\n").as_bytes());
+                }
+                w.write_all(&line)?;
+                rows += 1;
+                bytes += line.len() as u64;
+            }
+            t += MIN;
+        }
+        w.flush()?;
+        sum.files.push((path, rows, bytes));
+    }
+    Ok(())
+}
+
+fn write_backups(seed: u64, out: &Path, sum: &mut Summary) -> io::Result<()> {
+    let (p0, p1) = period();
+    let path = out.join("evidence/backups.csv");
+    let mut w = csv_file(&path)?;
+    w.write_all(b"source,started_at,finished_at,status,snapshot_id,repository,region,encrypted,size_bytes,expired_at\n")?;
+    let mut rows = 0u64;
+    let mut rng = Rng::stream(seed, &["bench", "backups"]);
+    // Row by row in time order: month-end points, then the schedules.
+    let mut row = |w: &mut BufWriter<File>,
+                   s: usize,
+                   start: i64,
+                   minutes: i64,
+                   status: &str,
+                   offsite: bool| {
+        let (repository, region) = if offsite {
+            (format!("src-{s:03}-offsite"), OFFSITE_REGION)
+        } else {
+            (format!("src-{s:03}-primary"), PRIMARY_REGION)
+        };
+        rows += 1;
+        writeln!(
+            w,
+            "src-{s:03},{},{},{status},snap-{s:03}-{start},{repository},{region},true,{},",
+            rfc3339(start),
+            rfc3339(start + minutes * MIN),
+            1_000_000_000 + (s as u64) * 7_919_000 + (start.rem_euclid(DAY) as u64),
+        )
+    };
+    for (y, m, d) in [(2026, 6, 30), (2026, 7, 31), (2026, 8, 31)] {
+        for s in 0..SOURCES {
+            row(
+                &mut w,
+                s,
+                utc(y, m, d, 22, 0) + s as i64 * 7,
+                9,
+                "success",
+                false,
+            )?;
+        }
+    }
+    let mut t = p0 - DAY;
+    while t < p1 {
+        for s in 0..SOURCES {
+            let start = t + (s as i64 % 60) * 10;
+            let status = match rng.below(2_000) {
+                0 => "failed",
+                1 => "partial",
+                _ => "success",
+            };
+            row(&mut w, s, start, rng.range(3, 25), status, false)?;
+            if (t - p0).rem_euclid(DAY) == 4 * HOUR {
+                row(
+                    &mut w,
+                    s,
+                    start + 30 * MIN,
+                    rng.range(10, 40),
+                    "success",
+                    true,
+                )?;
+            }
+        }
+        t += 4 * HOUR;
+    }
+    w.flush()?;
+    let bytes = fs::metadata(&path)?.len();
+    sum.files.push((path, rows, bytes));
+
+    let path = out.join("evidence/restore_tests.csv");
+    let mut w = csv_file(&path)?;
+    w.write_all(b"source,tested_at,outcome,snapshot_id,duration_seconds,reference\n")?;
+    for s in 0..SOURCES {
+        let at = utc(2026, 8, 1, 3, 0) + rng.below(80 * DAY as u64) as i64;
+        let outcome = if s % 40 == 7 { "failure" } else { "success" };
+        writeln!(
+            w,
+            "src-{s:03},{},{outcome},,{},RT-{s:04}",
+            rfc3339(at),
+            rng.range(300, 7200)
+        )?;
+    }
+    w.flush()?;
+    let bytes = fs::metadata(&path)?.len();
+    sum.files.push((path, SOURCES as u64, bytes));
+    Ok(())
+}
+
+fn write_small(seed: u64, world: &World, out: &Path, sum: &mut Summary) -> io::Result<()> {
+    let (p0, p1) = period();
+    let mut rng = Rng::stream(seed, &["bench", "alerts"]);
+    let path = out.join("evidence/alerts.csv");
+    let mut w = csv_file(&path)?;
+    w.write_all(b"alert,target,started_at,severity,resolved_at\n")?;
+    let kinds = [
+        "HighCPU",
+        "HighMemory",
+        "DiskSpaceLow",
+        "EndpointDown",
+        "ReplicationLag",
+        "TLSHandshakeErrors",
+    ];
+    let severities = ["info", "warning", "critical"];
+    let mut alerts: Vec<(i64, String)> = (0..ALERTS)
+        .map(|k| {
+            let started = p0 + rng.below((p1 - p0) as u64) as i64;
+            let minutes = match k % 100 {
+                0 => rng.range(25 * 60, 40 * 60),
+                _ => rng.range(3, 8 * 60),
+            };
+            let resolved = started + minutes * MIN;
+            let target = if k % 2 == 0 {
+                format!("service-{:02}", rng.below(SERVICES as u64))
+            } else {
+                format!("host-{:03}", rng.below(80))
+            };
+            let row = format!(
+                "{},{target},{},{},{}",
+                kinds[rng.below(kinds.len() as u64) as usize],
+                rfc3339(started),
+                severities[rng.below(3) as usize],
+                if resolved < p1 && k % 250 != 1 {
+                    rfc3339(resolved)
+                } else {
+                    String::new()
+                }
+            );
+            (started, row)
+        })
+        .collect();
+    alerts.sort();
+    for (_, row) in &alerts {
+        writeln!(w, "{row}")?;
+    }
+    w.flush()?;
+    sum.files
+        .push((path.clone(), ALERTS as u64, fs::metadata(&path)?.len()));
+
+    let path = out.join("evidence/leavers.csv");
+    let mut w = csv_file(&path)?;
+    w.write_all(b"actor,left_at,role\n")?;
+    let mut leavers = world.leavers.clone();
+    leavers.sort_by_key(|&(i, t)| (t, i));
+    for (i, left) in &leavers {
+        writeln!(
+            w,
+            "{},{},{}",
+            world.staff[*i],
+            rfc3339(*left),
+            staff_role(*i)
+        )?;
+    }
+    w.flush()?;
+    sum.files.push((
+        path.clone(),
+        leavers.len() as u64,
+        fs::metadata(&path)?.len(),
+    ));
+
+    let path = out.join("evidence/maintenance.csv");
+    let mut w = csv_file(&path)?;
+    w.write_all(b"service,start,end,announced_at,reference\n")?;
+    for k in 0..6 {
+        let start = p0 + (3 + 5 * k) * DAY + 14 * HOUR;
+        let service = if k == 0 {
+            "*".to_string()
+        } else {
+            format!("service-{:02}", k * 3)
+        };
+        let notice = if k == 4 { 6 * HOUR } else { 7 * DAY };
+        writeln!(
+            w,
+            "{service},{},{},{},CHG-{k:03}",
+            rfc3339(start),
+            rfc3339(start + HOUR),
+            rfc3339(start - notice)
+        )?;
+    }
+    w.flush()?;
+    sum.files
+        .push((path.clone(), 6, fs::metadata(&path)?.len()));
+    Ok(())
+}
+
+const CONFIG: &str =
+    "# SPEC §13 benchmark workload. Generated by tools/fixturegen `bench`: do not edit by hand.
+[organisation]
+name = \"Benchmark Hosting Pty Ltd\"
+timezone = \"UTC\"
+primary_region = \"ap-southeast-2\"
+
+[policy]
+uptime_target_percent = 99.9
+rpo = \"4h30m\"
+offsite_max_age = \"26h\"
+retention_min = \"90d\"
+restore_test_max_age = \"90d\"
+mfa_required_roles = [\"admin\", \"support\"]
+leaver_deactivation_max = \"24h\"
+shared_credential_rotation_max = \"24h\"
+max_log_gap = \"24h\"
+alert_resolution_max = \"24h\"
+
+[[input]]
+kind = \"audit\"
+format = \"ndjson\"
+path = \"evidence/audit/\"
+
+[[input]]
+kind = \"leavers\"
+format = \"csv\"
+path = \"evidence/leavers.csv\"
+
+[[input]]
+kind = \"probes\"
+format = \"csv\"
+path = \"evidence/probes/\"
+
+[[input]]
+kind = \"maintenance\"
+format = \"csv\"
+path = \"evidence/maintenance.csv\"
+
+[[input]]
+kind = \"backups\"
+format = \"csv\"
+path = \"evidence/backups.csv\"
+
+[[input]]
+kind = \"restore_tests\"
+format = \"csv\"
+path = \"evidence/restore_tests.csv\"
+
+[[input]]
+kind = \"alerts\"
+format = \"csv\"
+path = \"evidence/alerts.csv\"
+
+# Made by `auditpack keygen --out keys` (bench/run.sh does it when they are missing).
+[signing]
+ssh_key = \"keys/auditpack_ed25519\"
+pdf_key = \"keys/pdf-signing.key\"
+pdf_certificate = \"keys/pdf-signing.crt\"
+";
+
+/// Write the whole workload under `out`.
+pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
+    fs::create_dir_all(out)?;
+    let mut sum = Summary::default();
+    let config = out.join("auditpack.toml");
+    fs::write(&config, CONFIG)?;
+    sum.files.push((config, 0, CONFIG.len() as u64));
+    let world = World::new(seed);
+    let tally = write_audit(
+        &world,
+        seed,
+        audit_events,
+        &out.join("evidence/audit"),
+        &mut sum,
+    )?;
+    write_probes(seed, &out.join("evidence/probes"), &mut sum)?;
+    write_backups(seed, out, &mut sum)?;
+    write_small(seed, &world, out, &mut sum)?;
+
+    let (p0, p1) = period();
+    let late = world
+        .specials_console
+        .iter()
+        .filter(|s| s.action == "deactivate")
+        .filter_map(|s| {
+            let target = s.target.as_deref()?;
+            let (_, left) = world
+                .leavers
+                .iter()
+                .find(|(i, _)| world.staff[*i] == target)?;
+            Some(s.time - left)
+        })
+        .filter(|&d| d > 24 * HOUR)
+        .count();
+    let mut e = String::new();
+    let _ = writeln!(
+        e,
+        "benchmark workload, seed {seed}, {audit_events} audit events, period [{}, {})",
+        rfc3339(p0),
+        rfc3339(p1)
+    );
+    let _ = writeln!(
+        e,
+        "access.mfa: {} successful in-period logins under admin/support, {} without MFA (sum over actors)",
+        tally.mfa_logins, tally.mfa_missing
+    );
+    let _ = writeln!(
+        e,
+        "access.support_ticket: {} in-period support accesses, {} without a ticket (sum over tenants)",
+        tally.support_access, tally.no_ticket
+    );
+    let _ = writeln!(
+        e,
+        "access.leaver_deactivation: {LEAVERS} leavers, {late} deactivated after more than 24 h"
+    );
+    let _ = writeln!(
+        e,
+        "logging.integrity: 1 broken link (evidence/audit/app-02.ndjson)"
+    );
+    let _ = writeln!(e, "audit events in the period: {}", tally.events_in_period);
+    fs::write(out.join("expected.txt"), &e)?;
+    sum.expected = e;
+    Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_matches_rfc3339() {
+        let mut clock = Clock::new();
+        for t in [
+            utc(2026, 9, 30, 0, 0),
+            utc(2026, 9, 30, 23, 59) + 59,
+            utc(2026, 10, 1, 0, 0),
+            utc(2026, 10, 31, 7, 5) + 9,
+        ] {
+            let mut out = Vec::new();
+            clock.push(&mut out, t);
+            assert_eq!(String::from_utf8(out).unwrap(), rfc3339(t));
+        }
+    }
+
+    #[test]
+    fn chain_writer_links_lines_and_tampers_after_hashing() {
+        let dir = std::env::temp_dir().join(format!("fixturegen-bench-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("chain.ndjson");
+        let mut w = ChainWriter::create(&path).unwrap();
+        let ev = |time| Ev {
+            time,
+            actor: "admin-001",
+            action: "login",
+            success: true,
+            role: Some("admin"),
+            tenant: None,
+            mfa: Some(true),
+            target: None,
+            ticket: Some(""),
+            ip: "10.0.0.1",
+        };
+        let t = utc(2026, 10, 1, 0, 0);
+        w.write(&ev(t), false).unwrap();
+        w.write(&ev(t + 1), true).unwrap();
+        w.write(&ev(t + 2), false).unwrap();
+        assert_eq!(w.finish().unwrap().0, 3);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].ends_with(r#""ticket":"","ip":"10.0.0.1","prev_hash":""}"#));
+        assert!(lines[1].contains(r#""ip":"11.0.0.1""#), "{}", lines[1]);
+        let claimed = |l: &str| l.rsplit("\"prev_hash\":\"").next().unwrap()[..64].to_string();
+        assert_eq!(claimed(lines[1]), sha256::hex(lines[0].as_bytes()));
+        // The edited line no longer hashes to what the next line claims.
+        assert_ne!(claimed(lines[2]), sha256::hex(lines[1].as_bytes()));
+    }
+
+    #[test]
+    fn world_is_seeded_and_leavers_are_barred_from_the_noise() {
+        let (a, b) = (World::new(1), World::new(1));
+        assert_eq!(a.leavers, b.leavers);
+        assert_eq!(a.leavers.len(), LEAVERS);
+        let mut rng = Rng::stream(1, &["t"]);
+        let (p0, _) = period();
+        for _ in 0..1000 {
+            let t = p0 + rng.below(30 * DAY as u64) as i64;
+            let i = a.staff_at(&mut rng, 0, STAFF, t);
+            assert!(t < a.active_until[i]);
+        }
+    }
+}
