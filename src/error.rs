@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Every problem found in the configuration, each naming the line and key.
-    #[error("{}: invalid configuration:\n  {}", path.display(), problems.join("\n  "))]
+    /// Every problem found in the configuration, each naming the line and key: one line
+    /// for one problem, a list for several.
+    #[error("{}: invalid configuration:{}{}", path.display(), if problems.len() == 1 { " " } else { "\n  " }, problems.join("\n  "))]
     Config {
         path: PathBuf,
         problems: Vec<String>,

@@ -385,6 +385,7 @@ fn a_missing_input_exits_2_with_one_line_naming_the_file() {
         "{}",
         output.stderr
     );
+    assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
     assert!(
         output
             .stderr
