@@ -168,13 +168,6 @@ fn figures_from_real_restic_and_borg_output() {
     );
     assert_eq!(output.code, 0, "{}", output.stderr);
     let findings = read_csv(&pack.join("findings.csv"));
-    let figure = |check: &str, subject: &str| {
-        let row = findings
-            .iter()
-            .find(|r| r["check_id"] == check && r["subject"] == subject)
-            .unwrap_or_else(|| panic!("no {check} row for {subject}"));
-        (row["measured"].clone(), row["status"].clone())
-    };
     // The period is 2026-10-01T00:00Z to 2026-10-04T00:00Z (72 h).
     let expected = [
         ("backup.rpo", "db", "9.00", "fail"),
@@ -188,13 +181,7 @@ fn figures_from_real_restic_and_borg_output() {
         ("backup.retention", "files", "2.75", "fail"),
         ("backup.restore_test", "files", "1.50", "pass"),
     ];
-    for (check, subject, measured, status) in expected {
-        assert_eq!(
-            figure(check, subject),
-            (measured.to_string(), status.to_string()),
-            "{check} {subject}"
-        );
-    }
+    common::assert_figures(&findings, &expected);
     assert!(read_csv(&pack.join("rejected.csv")).is_empty());
 }
 

@@ -75,32 +75,15 @@ fn the_demo_pack_carries_the_planted_figures() {
     let pack = dir.path().join("pack");
     assert_eq!(demo_pack(&pack).code, 0);
     let findings = read_csv(&pack.join("findings.csv"));
-    let figure = |check: &str, subject: &str| {
-        let row = findings
-            .iter()
-            .find(|r| r["check_id"] == check && r["subject"] == subject)
-            .expect("row");
-        (row["measured"].clone(), row["status"].clone())
-    };
-    assert_eq!(
-        figure("uptime.availability", "payroll-api"),
-        ("99.8877".into(), "fail".into())
-    );
-    assert_eq!(
-        figure("uptime.availability", "payroll-web"),
-        ("99.9865".into(), "pass".into())
-    );
-    assert_eq!(
-        figure("uptime.availability", "jobs-api"),
-        ("99.8897".into(), "fail".into())
-    );
-    assert_eq!(
-        figure("uptime.availability", "customer-portal"),
-        ("100.0000".into(), "pass".into())
-    );
-    assert_eq!(
-        figure("uptime.coverage", "customer-portal"),
-        ("99.7259".into(), "pass".into())
+    common::assert_figures(
+        &findings,
+        &[
+            ("uptime.availability", "payroll-api", "99.8877", "fail"),
+            ("uptime.availability", "payroll-web", "99.9865", "pass"),
+            ("uptime.availability", "jobs-api", "99.8897", "fail"),
+            ("uptime.availability", "customer-portal", "100.0000", "pass"),
+            ("uptime.coverage", "customer-portal", "99.7259", "pass"),
+        ],
     );
     // Backups, from the real restic and borg output the generator recorded.
     let expected_backups = [
@@ -112,13 +95,7 @@ fn the_demo_pack_carries_the_planted_figures() {
         ("backup.restore_test", "ledger-db", "", "fail"),
         ("backup.restore_test", "payroll-db", "19.48", "pass"),
     ];
-    for (check, subject, measured, status) in expected_backups {
-        assert_eq!(
-            figure(check, subject),
-            (measured.into(), status.into()),
-            "{check} {subject}"
-        );
-    }
+    common::assert_figures(&findings, &expected_backups);
     // Access, logging and monitoring, planted by tools/fixturegen (see its README).
     let expected_access = [
         ("access.mfa", "r.patel", "1", "fail"),
@@ -152,13 +129,7 @@ fn the_demo_pack_carries_the_planted_figures() {
             "fail",
         ),
     ];
-    for (check, subject, measured, status) in expected_access {
-        assert_eq!(
-            figure(check, subject),
-            (measured.into(), status.into()),
-            "{check} {subject}"
-        );
-    }
+    common::assert_figures(&findings, &expected_access);
     let incidents = read_csv(&pack.join("incidents.csv"));
     assert_eq!(incidents.len(), 6);
 }
