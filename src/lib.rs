@@ -158,9 +158,9 @@ fn stream_audit(
         files: &ingested.files,
     };
     let mut state = checks::audit::AuditState::new(&ctx, leavers);
-    let streamed = ingest::audit::stream(config, observer, &mut state)?;
+    let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut state)?;
     if state.rescan() {
-        ingest::audit::stream(config, &observer::Silent, &mut state)?;
+        ingest::audit::stream(config, &ingested.planned, &observer::Silent, &mut state)?;
     }
     let leavers_declared = ingested.tables.rows(config::InputKind::Leavers).is_some();
     let outcome = state.finish(&ctx, leavers_declared);
@@ -296,7 +296,7 @@ pub fn check(
 /// `auditpack inputs`: what each declared input resolves to, read as a run would.
 pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, Error> {
     let mut ingested = ingest::ingest(config, observer)?;
-    let streamed = ingest::audit::stream(config, observer, &mut CountOnly)?;
+    let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut CountOnly)?;
     ingested.files.extend(streamed.files);
     ingested.rejected.extend(streamed.rejected);
     ingested.rejected.sort();

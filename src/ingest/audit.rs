@@ -5,7 +5,7 @@
 //! Memory therefore depends on what the checks keep, not on the size of the log.
 
 use super::values::Value;
-use super::{plan, read_file, PlannedFile, RowSink};
+use super::{read_file, PlannedFile, RowSink};
 use crate::config::{Config, Format, InputKind};
 use crate::error::Error;
 use crate::model::{InputFile, Millis, Rejected};
@@ -68,19 +68,19 @@ pub struct Streamed {
     pub rows: u64,
 }
 
-/// Reads every audit input once, handing each event to `consumer`.
+/// Reads every audit file of `planned` (the plan `ingest` made) once, handing each event
+/// to `consumer`.
 pub fn stream(
     config: &Config,
+    planned: &[PlannedFile],
     observer: &dyn Observer,
     consumer: &mut dyn AuditConsumer,
 ) -> Result<Streamed, Error> {
-    let mut ignored_warnings = Vec::new(); // `ingest` already reported them.
-    let planned: Vec<PlannedFile> = plan(config, &mut ignored_warnings)?
-        .into_iter()
-        .filter(|file| config.inputs[file.input_index].kind == InputKind::Audit)
-        .collect();
     let mut streamed = Streamed::default();
-    for file in &planned {
+    let audit_files = planned
+        .iter()
+        .filter(|file| config.inputs[file.input_index].kind == InputKind::Audit);
+    for file in audit_files {
         let input = &config.inputs[file.input_index];
         let source = match input.format {
             Format::Csv | Format::Ndjson => file.display.clone(),
