@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{auditpack, read_csv, SOURCE_DATE_EPOCH};
+use common::{auditpack, read_csv};
 
 fn report(dir: &Path, config: &str) -> Vec<std::collections::HashMap<String, String>> {
     let path = dir.join("auditpack.toml");
@@ -15,18 +15,7 @@ fn report(dir: &Path, config: &str) -> Vec<std::collections::HashMap<String, Str
     )
     .expect("config");
     let pack = dir.join("pack");
-    let output = auditpack(
-        &[
-            "report",
-            "--config",
-            path.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            pack.to_str().expect("utf-8"),
-        ],
-        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
-    );
+    let output = common::report_month(&path, &pack);
     assert_eq!(output.code, 0, "{}", output.stderr);
     read_csv(&pack.join("findings.csv"))
 }

@@ -196,18 +196,7 @@ fn config_for(dir: &Path, input: &str) -> std::path::PathBuf {
 }
 
 fn report_in(dir: &Path, config: &Path) -> common::Output {
-    auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            dir.join("pack").to_str().expect("utf-8"),
-        ],
-        &[],
-    )
+    common::report_month(config, &dir.join("pack"))
 }
 
 #[test]

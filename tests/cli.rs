@@ -5,22 +5,11 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{auditpack, demo_config, read_csv, SOURCE_DATE_EPOCH};
+use common::{auditpack, demo_config, read_csv};
 
 fn demo_pack(out: &Path) -> common::Output {
     let config = demo_config();
-    auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            out.to_str().expect("utf-8"),
-        ],
-        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
-    )
+    common::report_month(&config, out)
 }
 
 #[test]
@@ -379,18 +368,7 @@ fn a_wrong_format_input_exits_2_naming_the_file_and_line() {
         dir.path(),
         "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes.csv\"\n",
     );
-    let output = auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            dir.path().join("pack").to_str().expect("utf-8"),
-        ],
-        &[],
-    );
+    let output = common::report_month(&config, &dir.path().join("pack"));
     assert_eq!(output.code, 2);
     assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
     assert!(
@@ -453,18 +431,7 @@ fn a_config_without_inputs_is_valid_and_evaluates_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = write_config(dir.path(), "");
     let pack = dir.path().join("pack");
-    let output = auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            pack.to_str().expect("utf-8"),
-        ],
-        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
-    );
+    let output = common::report_month(&config, &pack);
     assert_eq!(output.code, 0, "{}", output.stderr);
     let findings = read_csv(&pack.join("findings.csv"));
     assert_eq!(findings.len(), 16, "one not_evaluated row per check");

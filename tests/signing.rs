@@ -39,7 +39,7 @@ fn fixture() -> &'static Fixture {
         assert_eq!(output.code, 0, "{}", output.stderr);
         let config = demo_config_in(&root, Some(&keys));
         let pack = root.join("pack");
-        let output = report(&config, &pack);
+        let output = common::report_month(&config, &pack);
         assert_eq!(output.code, 0, "{}", output.stderr);
         Fixture { keys, config, pack }
     })
@@ -88,21 +88,6 @@ fn demo_config_in(dir: &Path, keys: Option<&Path>) -> PathBuf {
     let path = dir.join("auditpack.toml");
     std::fs::write(&path, text).expect("write config");
     path
-}
-
-fn report(config: &Path, out: &Path) -> Output {
-    auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            out.to_str().expect("utf-8"),
-        ],
-        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
-    )
 }
 
 fn verify(pack: &Path, extra: &[&str]) -> Output {
@@ -588,18 +573,7 @@ fn verify_of_an_unsigned_pack_reports_the_missing_signature_but_checks_the_hashe
     let dir = tempfile::tempdir().expect("tempdir");
     let pack = dir.path().join("pack");
     let config = demo_config_in(&dir.path().join("config"), None);
-    let output = auditpack(
-        &[
-            "report",
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--period",
-            "2026-10",
-            "--out",
-            pack.to_str().expect("utf-8"),
-        ],
-        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
-    );
+    let output = common::report_month(&config, &pack);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(
         output
@@ -642,7 +616,7 @@ fn two_signed_builds_are_identical_file_by_file() {
     let fixture = fixture();
     let dir = tempfile::tempdir().expect("tempdir");
     let second = dir.path().join("pack");
-    let output = report(&fixture.config, &second);
+    let output = common::report_month(&fixture.config, &second);
     assert_eq!(output.code, 0, "{}", output.stderr);
     let mut first_files: Vec<PathBuf> = walkdir(&fixture.pack)
         .into_iter()
@@ -695,7 +669,7 @@ fn a_missing_or_wrong_key_stops_the_report_naming_the_file() {
     let other = dir.path().join("other");
     assert_eq!(keygen(&other, "other").code, 0);
     std::fs::copy(other.join("pdf-signing.crt"), keys.join("pdf-signing.crt")).expect("copy");
-    let output = report(&config, &dir.path().join("pack"));
+    let output = common::report_month(&config, &dir.path().join("pack"));
     assert_eq!(output.code, 2, "{}", output.stderr);
     assert!(
         output.stderr.contains("pdf-signing.crt"),

@@ -112,3 +112,19 @@ pub fn run_case(case: &Path) -> (tempfile::TempDir, PathBuf) {
     assert_eq!(output.code, 0, "{}: {}", case.display(), output.stderr);
     (out, pack)
 }
+
+/// `auditpack report --config CONFIG --period 2026-10 --out OUT` with the fixed clock.
+pub fn report_month(config: &Path, out: &Path) -> Output {
+    auditpack(
+        &[
+            "report".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+            "--period".as_ref(),
+            "2026-10".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
+    )
+}
