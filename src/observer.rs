@@ -1,7 +1,7 @@
 //! How the library reports progress and warnings without printing: the CLI implements
 //! [`Observer`] (progress bars on a terminal, warnings on stderr); tests use [`Silent`].
 
-pub trait Observer {
+pub trait Observer: Sync {
     /// Ingest is about to read this many bytes in all.
     fn start_reading(&self, _total_bytes: u64) {}
     /// Bytes read since the last call.

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono_tz::Tz;
 
-use super::audit::{ChainLink, PrevHash};
+use super::audit::Claim;
 use super::schema::{columns, ColumnSpec};
 use super::values::{parse_value, Raw, Value};
 use super::FileStats;
@@ -76,7 +76,7 @@ impl Sink<'_> {
                 None => Value::Null,
             };
             if spec.required && value == Value::Null {
-                return Err(format!("missing required value `{}`", spec.name));
+                return Err(super::schema::missing_required(spec.name));
             }
             values.push(value);
         }
@@ -153,18 +153,15 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
         let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
         if let (Some(hashes), Some(column)) = (chain.as_mut(), prev_hash_column) {
             let previous_line = hashes.hash_of(line.saturating_sub(1), sink.disk_path)?;
-            let prev_hash = match &fields {
+            let claim = match &fields {
                 Ok(fields) if record.len() == width => match fields[column].trim() {
-                    "" => PrevHash::Absent,
-                    value => PrevHash::Value(value.to_string()),
+                    "" => Claim::Absent,
+                    value => Claim::Value(value),
                 },
-                _ => PrevHash::Unreadable,
+                _ => Claim::Unreadable,
             };
-            sink.table.chain(ChainLink {
-                line,
-                previous_line: if first_record { None } else { previous_line },
-                prev_hash,
-            });
+            let previous_line = if first_record { None } else { previous_line };
+            sink.table.chain(line, previous_line.as_ref(), claim);
         }
         first_record = false;
         if record.len() != width {
@@ -191,6 +188,7 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
 }
 
 /// Reads a canonical NDJSON file: one JSON object a line; blank lines are skipped.
+/// (Audit NDJSON, the large input, has its own parallel reader: `audit::ndjson`.)
 pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Error> {
     let specs = columns(sink.kind);
     let mut reader = BufReader::new(reader);
@@ -199,9 +197,6 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
     let mut line: u64 = 0;
     let mut objects = 0u64;
     let mut first_failure: Option<(u64, String)> = None;
-    // The `prev_hash` chain (audit only): each line's hash, for the next line's link.
-    let chained = sink.kind == InputKind::Audit;
-    let mut previous_line: Option<[u8; 32]> = None;
     let mut seen_keys: HashMap<&'static str, bool> =
         specs.iter().map(|s| (s.name, false)).collect();
     loop {
@@ -217,13 +212,7 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
         if line == 1 {
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         }
-        let this_line = if chained {
-            Some(super::audit::line_hash(bytes))
-        } else {
-            None
-        };
-        let link_to = std::mem::replace(&mut previous_line, this_line);
-        let bytes = trim_ascii(bytes);
+        let bytes = bytes.trim_ascii();
         if bytes.is_empty() {
             continue;
         }
@@ -234,25 +223,6 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
                     serde_json::Value::Object(map) => Ok(map),
                     _ => Err("not a JSON object".to_string()),
                 });
-        if chained {
-            let prev_hash = match &parsed {
-                Ok(object) => match object.get("prev_hash") {
-                    Some(serde_json::Value::String(h)) if !h.trim().is_empty() => {
-                        PrevHash::Value(h.trim().to_string())
-                    }
-                    Some(serde_json::Value::String(_) | serde_json::Value::Null) | None => {
-                        PrevHash::Absent
-                    }
-                    Some(_) => PrevHash::Unreadable,
-                },
-                Err(_) => PrevHash::Unreadable,
-            };
-            sink.table.chain(ChainLink {
-                line,
-                previous_line: if line == 1 { None } else { link_to },
-                prev_hash,
-            });
-        }
         let object = match parsed {
             Ok(object) => object,
             Err(reason) => {
@@ -406,16 +376,4 @@ impl LineHashes {
             None
         })
     }
-}
-
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &bytes[start..end]
 }

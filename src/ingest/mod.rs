@@ -45,8 +45,9 @@ use table::TableBuilder;
 pub trait RowSink {
     /// One row; `values` are aligned with the kind's columns (schema order) and typed.
     fn push(&mut self, values: Vec<values::Value>, path: &str, line: u64);
-    /// One record's link in a file's `prev_hash` chain (chained audit files only).
-    fn chain(&mut self, _link: audit::ChainLink) {}
+    /// One record's link in a file's `prev_hash` chain (chained audit files only):
+    /// `previous` is the hash of the physical line before it (`None` on the first).
+    fn chain(&mut self, _line: u64, _previous: Option<&[u8; 32]>, _claim: audit::Claim<'_>) {}
 }
 
 /// Rows used and rejected in one file.

@@ -135,6 +135,11 @@ pub fn columns(kind: InputKind) -> &'static [ColumnSpec] {
 pub const PATH_COLUMN: &str = "_path";
 pub const LINE_COLUMN: &str = "_line";
 
+/// The rejection reason for a row without a value its kind requires.
+pub fn missing_required(name: &str) -> String {
+    format!("missing required value `{name}`")
+}
+
 /// Rules across the columns of one row, beyond each value's type.
 pub fn check_row(kind: InputKind, values: &[super::values::Value]) -> Result<(), String> {
     use super::values::Value;

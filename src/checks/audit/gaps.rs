@@ -17,12 +17,59 @@ const MERGE: Millis = 10_000;
 pub struct GapTracker {
     /// Covered stretches: start → (end, longest inner gap).
     stretches: BTreeMap<Millis, (Millis, Millis)>,
+    /// The stretch the last event landed in, held out of the map: an append-only log
+    /// keeps extending it, which then costs no map operation (SPEC §13). `hot_next` is
+    /// the start of the first stored stretch after it.
+    hot: Option<Stretch>,
+    hot_next: Option<Millis>,
     pub events: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stretch {
+    start: Millis,
+    end: Millis,
+    inner: Millis,
 }
 
 impl GapTracker {
     pub fn add(&mut self, time: Millis) {
         self.events += 1;
+        if let Some(hot) = &mut self.hot {
+            let end = hot.end.max(time);
+            let reaches_next = self.hot_next.is_some_and(|next| next <= end + MERGE);
+            if time >= hot.start && time <= hot.end + MERGE && !reaches_next {
+                if time > hot.end {
+                    hot.inner = hot.inner.max(time - hot.end);
+                    hot.end = time;
+                }
+                return;
+            }
+        }
+        self.cool();
+        self.merge(time);
+        self.heat(time);
+    }
+
+    /// Puts the hot stretch back into the map.
+    fn cool(&mut self) {
+        if let Some(hot) = self.hot.take() {
+            self.stretches.insert(hot.start, (hot.end, hot.inner));
+        }
+    }
+
+    /// Takes the stretch holding `time` out of the map as the hot one.
+    fn heat(&mut self, time: Millis) {
+        let Some((&start, &(end, inner))) = self.stretches.range(..=time).next_back() else {
+            return;
+        };
+        self.stretches.remove(&start);
+        self.hot = Some(Stretch { start, end, inner });
+        self.hot_next = self.stretches.range(start + 1..).next().map(|(&s, _)| s);
+    }
+
+    /// Adds `time` to the stored stretches, joining those it brings within reach.
+    fn merge(&mut self, time: Millis) {
         let before = self
             .stretches
             .range(..=time)
@@ -56,11 +103,23 @@ impl GapTracker {
         self.stretches.insert(start, (end, inner));
     }
 
+    /// Every stretch in order, the hot one in its place.
+    fn all(&self) -> Vec<Stretch> {
+        let mut all: Vec<Stretch> = self
+            .stretches
+            .iter()
+            .map(|(&start, &(end, inner))| Stretch { start, end, inner })
+            .chain(self.hot)
+            .collect();
+        all.sort_by_key(|s| s.start);
+        all
+    }
+
     /// The longest stretch of `[from, to)` without an event, as `(start, end)`.
     pub fn longest(&self, from: Millis, to: Millis) -> (Millis, Millis) {
         let mut best = (from, from);
         let mut cursor = from;
-        for (&start, &(end, inner)) in &self.stretches {
+        for Stretch { start, end, inner } in self.all() {
             if end < from || start >= to {
                 continue;
             }
@@ -83,6 +142,38 @@ impl GapTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tracker without its hot stretch: every event through the map.
+    fn reference(times: &[Millis]) -> Vec<Stretch> {
+        let mut cold = GapTracker::default();
+        for &t in times {
+            cold.merge(t);
+        }
+        cold.all()
+    }
+
+    #[test]
+    fn the_hot_stretch_changes_nothing() {
+        // Interleaved, repeated, out-of-order and far-apart times, in a fixed order.
+        let mut times = Vec::new();
+        let mut x: i64 = 7;
+        for i in 0..5000 {
+            x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+            let jitter = x % 30_000 - 5_000;
+            let base = if i % 97 == 0 {
+                (x % 1000) * 60_000
+            } else {
+                i * 3_000
+            };
+            times.push(base + jitter);
+        }
+        let mut hot = GapTracker::default();
+        for &t in &times {
+            hot.add(t);
+        }
+        assert_eq!(hot.all(), reference(&times));
+        assert_eq!(hot.events, times.len() as u64);
+    }
 
     const H: Millis = 3_600_000;
 
@@ -121,7 +212,7 @@ mod tests {
         for s in 0..1000 {
             gaps.add(s * 1000 + if s == 500 { 4000 } else { 0 });
         }
-        assert_eq!(gaps.stretches.len(), 1);
+        assert_eq!(gaps.all().len(), 1);
         let (from, to) = gaps.longest(0, 999_000);
         assert_eq!(to - from, 5000);
     }

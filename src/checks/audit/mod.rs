@@ -11,10 +11,12 @@
 
 mod gaps;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use foldhash::fast::FixedState;
 
 use super::CheckCtx;
-use crate::ingest::audit::{AuditConsumer, AuditEvent, ChainLink, PrevHash};
+use crate::ingest::audit::{AuditConsumer, AuditEvent, ChainLinks};
 use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, Status, Unit};
 use crate::period::format_utc;
 use gaps::GapTracker;
@@ -85,32 +87,38 @@ struct Lifecycle {
     line: u64,
 }
 
-#[derive(Debug, Default)]
-struct Chain {
-    links: u64,
-    carries: bool,
-    mismatches: Vec<(u64, String)>,
-    /// Lines after the first with no `prev_hash`: mismatches if the file carries the column.
-    absent: Vec<u64>,
-}
-
 /// What the stream leaves behind, and what the checks need from the period and policy.
 pub struct AuditState {
     start: Millis,
     end: Millis,
     mfa_roles: Vec<String>,
     leavers: BTreeMap<String, Leaver>,
-    mfa: BTreeMap<String, (u64, Vec<Kept>)>,
+    /// Per actor: logins under an MFA-required role, and those without MFA (hashed, as
+    /// `actors`; sorted when the findings are made).
+    mfa: HashMap<String, (u64, Vec<Kept>), FixedState>,
     lifecycle: BTreeMap<String, Vec<Lifecycle>>,
-    /// Per actor: the latest successful login judged so far (to notice out-of-order files).
-    latest_login: BTreeMap<String, Millis>,
+    /// Every actor seen logging in or barred from it, looked up once per login: a hash
+    /// map, since this is the per-event cost of a report (SPEC §13); nothing is ever
+    /// rendered in its order.
+    actors: HashMap<String, ActorSeen, FixedState>,
     leaver_logins: BTreeMap<String, Vec<Kept>>,
     rescan: BTreeSet<String>,
     rescanning: bool,
     rotations: BTreeMap<String, Vec<Millis>>,
     support: BTreeMap<String, (u64, Vec<Kept>)>,
-    chains: BTreeMap<String, Chain>,
+    chains: BTreeMap<String, ChainLinks>,
     sources: BTreeMap<String, GapTracker>,
+    /// The source of the file being read, its tracker held out of `sources` meanwhile.
+    current: Option<(String, GapTracker)>,
+}
+
+/// What a login needs to know of its actor.
+#[derive(Debug, Default, Clone, Copy)]
+struct ActorSeen {
+    /// The latest successful login judged so far (to notice out-of-order files).
+    latest_login: Option<Millis>,
+    /// A leaver, or the target of a deactivation or reactivation: logins are judged.
+    watched: bool,
 }
 
 impl AuditState {
@@ -125,6 +133,16 @@ impl AuditState {
                 by_actor.insert(leaver.actor.clone(), leaver);
             }
         }
+        let mut actors: HashMap<String, ActorSeen, FixedState> = HashMap::default();
+        for actor in by_actor.keys() {
+            actors.insert(
+                actor.clone(),
+                ActorSeen {
+                    latest_login: None,
+                    watched: true,
+                },
+            );
+        }
         AuditState {
             start: ctx.period.start,
             end: ctx.period.end,
@@ -135,9 +153,9 @@ impl AuditState {
                 .map(|r| r.to_lowercase())
                 .collect(),
             leavers: by_actor,
-            mfa: BTreeMap::new(),
+            mfa: HashMap::default(),
             lifecycle: BTreeMap::new(),
-            latest_login: BTreeMap::new(),
+            actors,
             leaver_logins: BTreeMap::new(),
             rescan: BTreeSet::new(),
             rescanning: false,
@@ -145,6 +163,7 @@ impl AuditState {
             support: BTreeMap::new(),
             chains: BTreeMap::new(),
             sources: BTreeMap::new(),
+            current: None,
         }
     }
 
@@ -159,6 +178,23 @@ impl AuditState {
             self.leaver_logins.remove(actor);
         }
         true
+    }
+
+    fn put_back_current(&mut self) {
+        if let Some((source, tracker)) = self.current.take() {
+            self.sources.insert(source, tracker);
+        }
+    }
+
+    /// Whether `role` (as written on a login) is one of `mfa_required_roles`, compared
+    /// case-insensitively without allocating for the usual ASCII role.
+    fn requires_mfa(&self, role: &str) -> bool {
+        if role.is_ascii() {
+            self.mfa_roles.iter().any(|r| r.eq_ignore_ascii_case(role))
+        } else {
+            let role = role.to_lowercase();
+            self.mfa_roles.contains(&role)
+        }
     }
 
     fn in_period(&self, time: Millis) -> bool {
@@ -186,11 +222,14 @@ impl AuditState {
         if self.rescanning && !self.rescan.contains(event.actor) {
             return;
         }
-        let latest = self
-            .latest_login
-            .entry(event.actor.to_string())
-            .or_insert(event.time);
-        *latest = (*latest).max(event.time);
+        let seen = match self.actors.get_mut(event.actor) {
+            Some(seen) => seen,
+            None => self.actors.entry(event.actor.to_string()).or_default(),
+        };
+        seen.latest_login = Some(seen.latest_login.map_or(event.time, |t| t.max(event.time)));
+        if !seen.watched {
+            return; // Neither a leaver nor ever (de)activated: nothing can bar the login.
+        }
         if let Some(reason) = self.barred(event.actor, event.time) {
             self.leaver_logins
                 .entry(event.actor.to_string())
@@ -206,7 +245,12 @@ impl AuditConsumer for AuditState {
             return;
         }
         self.chains.entry(file.to_string()).or_default();
-        self.sources.entry(source.to_string()).or_default();
+        let tracker = self.sources.remove(source).unwrap_or_default();
+        self.current = Some((source.to_string(), tracker));
+    }
+
+    fn end_file(&mut self, _file: &str) {
+        self.put_back_current();
     }
 
     fn event(&mut self, event: &AuditEvent<'_>) {
@@ -219,8 +263,13 @@ impl AuditConsumer for AuditState {
         }
         // logging.gaps counts every readable event, whatever its action or outcome.
         if self.in_period(event.time) {
-            if let Some(gaps) = self.sources.get_mut(event.source) {
-                gaps.add(event.time);
+            match &mut self.current {
+                Some((source, gaps)) if source == event.source => gaps.add(event.time),
+                _ => {
+                    if let Some(gaps) = self.sources.get_mut(event.source) {
+                        gaps.add(event.time);
+                    }
+                }
             }
         }
         if !event.success {
@@ -228,25 +277,28 @@ impl AuditConsumer for AuditState {
         }
         match event.action {
             "login" if self.in_period(event.time) => {
-                let role = event.role.unwrap_or_default().to_lowercase();
-                if self.mfa_roles.contains(&role) {
-                    let entry = self.mfa.entry(event.actor.to_string()).or_default();
+                let role = event.role.unwrap_or_default();
+                if self.requires_mfa(role) {
+                    let entry = match self.mfa.get_mut(event.actor) {
+                        Some(entry) => entry,
+                        None => self.mfa.entry(event.actor.to_string()).or_default(),
+                    };
                     entry.0 += 1;
                     if event.mfa != Some(true) {
-                        entry
-                            .1
-                            .push(Kept::from(event, format!("role {role}, no MFA")));
+                        let note = format!("role {}, no MFA", role.to_lowercase());
+                        entry.1.push(Kept::from(event, note));
                     }
                 }
                 self.judge_login(event);
             }
             "deactivate" | "reactivate" => {
                 let Some(target) = event.target else { return };
-                if self
-                    .latest_login
-                    .get(target)
-                    .is_some_and(|&t| t > event.time)
-                {
+                let seen = match self.actors.get_mut(target) {
+                    Some(seen) => seen,
+                    None => self.actors.entry(target.to_string()).or_default(),
+                };
+                seen.watched = true;
+                if seen.latest_login.is_some_and(|t| t > event.time) {
                     self.rescan.insert(target.to_string());
                 }
                 self.lifecycle
@@ -269,8 +321,11 @@ impl AuditConsumer for AuditState {
                 }
             }
             "support_access" if self.in_period(event.time) => {
-                let tenant = event.tenant.unwrap_or("(no tenant)").to_string();
-                let entry = self.support.entry(tenant).or_default();
+                let tenant = event.tenant.unwrap_or("(no tenant)");
+                let entry = match self.support.get_mut(tenant) {
+                    Some(entry) => entry,
+                    None => self.support.entry(tenant.to_string()).or_default(),
+                };
                 entry.0 += 1;
                 if event.ticket.is_none() {
                     entry.1.push(Kept::from(event, "no ticket".to_string()));
@@ -280,31 +335,15 @@ impl AuditConsumer for AuditState {
         }
     }
 
-    fn chain(&mut self, file: &str, link: &ChainLink) {
+    fn chain(&mut self, file: &str, links: &ChainLinks) {
         if self.rescanning {
             return;
         }
-        let chain = self.chains.entry(file.to_string()).or_default();
-        chain.links += 1;
-        let Some(previous) = link.previous_line else {
-            if matches!(link.prev_hash, PrevHash::Value(_)) {
-                chain.carries = true;
+        match self.chains.get_mut(file) {
+            Some(chain) => chain.append(links, 0),
+            None => {
+                self.chains.insert(file.to_string(), links.clone());
             }
-            return; // The file's first line has nothing in this file to point at.
-        };
-        match &link.prev_hash {
-            PrevHash::Value(claimed) => {
-                chain.carries = true;
-                let actual = crate::ingest::hex(&previous);
-                if !claimed.eq_ignore_ascii_case(&actual) {
-                    chain.mismatches.push((
-                        link.line,
-                        format!("prev_hash {claimed} but the previous line hashes to {actual}"),
-                    ));
-                }
-            }
-            PrevHash::Absent => chain.absent.push(link.line),
-            PrevHash::Unreadable => {}
         }
     }
 }
@@ -316,7 +355,8 @@ pub struct AuditOutcome {
 }
 
 impl AuditState {
-    pub fn finish(self, ctx: &CheckCtx<'_>, leavers_declared: bool) -> AuditOutcome {
+    pub fn finish(mut self, ctx: &CheckCtx<'_>, leavers_declared: bool) -> AuditOutcome {
+        self.put_back_current();
         let mut outcome = AuditOutcome {
             findings: Vec::new(),
             evidence: Vec::new(),
@@ -335,7 +375,8 @@ impl AuditState {
 
     fn mfa_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
         let mut rows = Vec::new();
-        for (actor, (logins, without)) in &self.mfa {
+        let by_actor: BTreeMap<&String, &(u64, Vec<Kept>)> = self.mfa.iter().collect();
+        for (actor, (logins, without)) in by_actor {
             let count = without.len();
             let status = if count == 0 {
                 Status::Pass
@@ -656,12 +697,13 @@ impl AuditState {
                 ));
                 continue;
             }
-            let mut problems: Vec<(u64, String)> = chain.mismatches.clone();
+            let mut problems: Vec<(u64, String)> = chain.broken.clone();
             problems.extend(
                 chain
                     .absent
                     .iter()
-                    .map(|&line| (line, "no prev_hash".to_string())),
+                    .flat_map(|&(first, last)| first..=last)
+                    .map(|line| (line, "no prev_hash".to_string())),
             );
             problems.sort();
             let count = problems.len();
@@ -671,10 +713,10 @@ impl AuditState {
                 Status::Fail
             };
             let detail = match problems.first() {
-                None => format!("all {} links of the chain hold", chain.links),
+                None => format!("all {} links of the chain hold", chain.count),
                 Some((line, _)) => format!(
                     "{count} broken links of {}; the first at line {line}",
-                    chain.links
+                    chain.count
                 ),
             };
             outcome.findings.push(ctx.finding(

@@ -1,0 +1,465 @@
+//! One NDJSON audit line to a typed event, without building a JSON tree: the line is
+//! deserialised straight into the twelve canonical columns, borrowing the text from the
+//! line wherever it has no escapes. This is the hot loop of a report (SPEC §13: ten
+//! million lines a month), so the common line costs no allocation at all.
+//!
+//! Anything unusual (a duplicated key, a line that is not an object, broken JSON) falls
+//! back to the general path — `serde_json::Value` — whose reasons are the ones
+//! `rejected.csv` has always given. Both paths type the values with the same function
+//! ([`type_fields`], over [`parse_value`]), so a line reads the same whichever path
+//! took it.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono_tz::Tz;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::Claim;
+use crate::config::InputKind;
+use crate::ingest::schema::{columns, missing_required, ColumnSpec, ValueType};
+use crate::ingest::values::{parse_value, Raw, Value};
+use crate::model::Millis;
+
+/// The canonical audit columns, in `schema::AUDIT` order (a test holds them together).
+const COLUMNS: [&str; 12] = [
+    "time",
+    "actor",
+    "action",
+    "outcome",
+    "role",
+    "tenant",
+    "mfa",
+    "target",
+    "ticket",
+    "ip",
+    "event_id",
+    "prev_hash",
+];
+const PREV_HASH: usize = 11;
+
+/// One value as the line holds it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub enum Field<'a> {
+    /// The key is not in the line.
+    #[default]
+    Absent,
+    Null,
+    Text(Cow<'a, str>),
+    Bool(bool),
+    Number(serde_json::Number),
+    /// An array or object where a value was expected.
+    Structured,
+}
+
+impl Field<'_> {
+    fn raw(&self) -> Option<Raw<'_>> {
+        match self {
+            Field::Absent | Field::Null => None,
+            Field::Text(text) => Some(Raw::Text(text)),
+            Field::Bool(b) => Some(Raw::Bool(*b)),
+            Field::Number(n) => Some(Raw::Number(n)),
+            Field::Structured => Some(Raw::Text("[structured value]")),
+        }
+    }
+
+    fn from_json(value: serde_json::Value) -> Field<'static> {
+        match value {
+            serde_json::Value::Null => Field::Null,
+            serde_json::Value::Bool(b) => Field::Bool(b),
+            serde_json::Value::Number(n) => Field::Number(n),
+            serde_json::Value::String(s) => Field::Text(Cow::Owned(s)),
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => Field::Structured,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Field<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Owned(v)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Field::Bool(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Field::Number(v.into()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Field::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Field::Number)
+            .ok_or_else(|| E::custom("not a finite number"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Field::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Field::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Field::Structured)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Field::Structured)
+    }
+}
+
+/// A line's values of the canonical columns (other keys are skipped unread).
+#[derive(Debug, Default)]
+pub struct Fields<'a>(pub [Field<'a>; 12]);
+
+impl<'a> Fields<'a> {
+    /// Which columns the line names (bit `i` for column `i`), for SPEC §4's "missing
+    /// required columns" check over a whole file.
+    pub fn present(&self) -> u16 {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| **field != Field::Absent)
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
+    /// What the line says of its predecessor in the `prev_hash` chain.
+    pub fn claim(&self) -> Claim<'_> {
+        match &self.0[PREV_HASH] {
+            Field::Text(hash) if !hash.trim().is_empty() => Claim::Value(hash.trim()),
+            Field::Text(_) | Field::Null | Field::Absent => Claim::Absent,
+            Field::Bool(_) | Field::Number(_) | Field::Structured => Claim::Unreadable,
+        }
+    }
+
+    /// The fields of a JSON object parsed the general way (the last of duplicated keys).
+    fn from_object(mut object: serde_json::Map<String, serde_json::Value>) -> Fields<'static> {
+        let mut fields = Fields::default();
+        for (slot, name) in fields.0.iter_mut().zip(COLUMNS) {
+            if let Some(value) = object.remove(name) {
+                *slot = Field::from_json(value);
+            }
+        }
+        fields
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(Column(column)) = map.next_key::<Column>()? {
+            match column {
+                Some(i) if fields.0[i] != Field::Absent => {
+                    // Duplicated: the general path decides (the last one counts there).
+                    return Err(de::Error::custom("duplicate key"));
+                }
+                Some(i) => fields.0[i] = map.next_value()?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// A key of a line: which canonical column it names, if any (read without allocating).
+struct Column(Option<usize>);
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(ColumnVisitor)
+    }
+}
+
+struct ColumnVisitor;
+
+impl Visitor<'_> for ColumnVisitor {
+    type Value = Column;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Column, E> {
+        Ok(Column(match key {
+            "time" => Some(0),
+            "actor" => Some(1),
+            "action" => Some(2),
+            "outcome" => Some(3),
+            "role" => Some(4),
+            "tenant" => Some(5),
+            "mfa" => Some(6),
+            "target" => Some(7),
+            "ticket" => Some(8),
+            "ip" => Some(9),
+            "event_id" => Some(10),
+            "prev_hash" => Some(11),
+            _ => None,
+        }))
+    }
+}
+
+/// A line read as JSON: its fields, or why it is not an object.
+pub fn read_line(bytes: &[u8]) -> Result<Fields<'_>, String> {
+    if bytes.first() == Some(&b'{') {
+        // Valid UTF-8 checked once for the line, not again for every string in it.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            if let Ok(fields) = serde_json::from_str::<Fields<'_>>(text) {
+                return Ok(fields);
+            }
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(object)) => Ok(Fields::from_object(object)),
+        Ok(_) => Err("not a JSON object".to_string()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    }
+}
+
+/// A typed audit event whose text borrows from its line where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typed<'a> {
+    pub time: Millis,
+    pub actor: Cow<'a, str>,
+    pub action: Cow<'a, str>,
+    pub success: bool,
+    pub role: Option<Cow<'a, str>>,
+    pub tenant: Option<Cow<'a, str>>,
+    pub mfa: Option<bool>,
+    pub target: Option<Cow<'a, str>>,
+    pub ticket: Option<Cow<'a, str>>,
+    pub ip: Option<Cow<'a, str>>,
+}
+
+/// A typed value of one column.
+#[derive(Debug, Default)]
+enum Typing<'a> {
+    #[default]
+    Null,
+    Text(Cow<'a, str>),
+    Time(Millis),
+    Bool(bool),
+}
+
+impl<'a> Typing<'a> {
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            Typing::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// Types a line's fields as the canonical `audit` row (SPEC §4); the first problem, in
+/// column order, is the rejection reason — as [`parse_value`] words it for every path.
+pub fn type_fields(fields: Fields<'_>, timezone: Option<Tz>) -> Result<Typed<'_>, String> {
+    let specs = columns(InputKind::Audit);
+    let mut typed: [Typing<'_>; 12] = Default::default();
+    for ((slot, field), spec) in typed.iter_mut().zip(fields.0).zip(specs) {
+        *slot = type_one(spec, field, timezone)?;
+        if spec.required && matches!(slot, Typing::Null) {
+            return Err(missing_required(spec.name));
+        }
+    }
+    let [time, actor, action, outcome, role, tenant, mfa, target, ticket, ip, _, _] = typed;
+    let (Typing::Time(time), Some(actor), Some(action), Some(outcome)) =
+        (time, actor.text(), action.text(), outcome.text())
+    else {
+        return Err("the required values could not be typed".to_string());
+    };
+    Ok(Typed {
+        time,
+        actor,
+        action,
+        success: outcome == "success",
+        role: role.text(),
+        tenant: tenant.text(),
+        mfa: match mfa {
+            Typing::Bool(b) => Some(b),
+            _ => None,
+        },
+        target: target.text(),
+        ticket: ticket.text().filter(|t| !t.trim().is_empty()),
+        ip: ip.text(),
+    })
+}
+
+/// Empty or only white space (checked from both ends: usually one byte decides).
+fn is_blank(text: &str) -> bool {
+    let starts_blank = text.chars().next().is_none_or(char::is_whitespace);
+    let ends_blank = text.chars().next_back().is_none_or(char::is_whitespace);
+    starts_blank && ends_blank && text.trim().is_empty()
+}
+
+fn type_one<'a>(
+    spec: &ColumnSpec,
+    field: Field<'a>,
+    timezone: Option<Tz>,
+) -> Result<Typing<'a>, String> {
+    // The common cases, borrowed: free text, and an enumerated value already canonical.
+    if let Field::Text(text) = &field {
+        if spec.ty == ValueType::Text && !is_blank(text) {
+            let canonical = match spec.allowed {
+                None => true,
+                Some(allowed) => allowed.contains(&text.as_ref()),
+            };
+            if canonical {
+                return Ok(match field {
+                    Field::Text(text) => Typing::Text(text),
+                    _ => Typing::Null,
+                });
+            }
+        }
+    }
+    let Some(raw) = field.raw() else {
+        return Ok(Typing::Null);
+    };
+    Ok(match parse_value(spec, raw, timezone)? {
+        Value::Null => Typing::Null,
+        Value::Text(text) => Typing::Text(Cow::Owned(text)),
+        Value::Time(time) => Typing::Time(time),
+        Value::Bool(b) => Typing::Bool(b),
+        // No audit column is numeric.
+        Value::Int(_) | Value::Float(_) => Typing::Null,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(line: &str) -> Result<Typed<'static>, String> {
+        let line: &'static str = Box::leak(line.to_string().into_boxed_str());
+        type_fields(read_line(line.as_bytes())?, None)
+    }
+
+    #[test]
+    fn columns_are_the_schema_columns_in_order() {
+        let names: Vec<&str> = columns(InputKind::Audit).iter().map(|s| s.name).collect();
+        assert_eq!(names, COLUMNS);
+        for (i, name) in COLUMNS.iter().enumerate() {
+            let key: Result<Column, serde::de::value::Error> = ColumnVisitor.visit_str(name);
+            assert_eq!(key.map(|c| c.0), Ok(Some(i)), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_plain_line_borrows_its_text() {
+        let line = r#"{"time":"2026-10-01T00:00:00Z","actor":"ana","action":"login","outcome":"success","role":"admin","mfa":true,"ip":"10.0.0.1","extra":{"a":[1,2]}}"#;
+        let fields = read_line(line.as_bytes()).unwrap();
+        assert!(matches!(&fields.0[1], Field::Text(Cow::Borrowed("ana"))));
+        let typed = type_fields(fields, None).unwrap();
+        assert_eq!(typed.time, 1_790_812_800_000);
+        assert!(typed.success);
+        assert_eq!(typed.mfa, Some(true));
+        assert_eq!(typed.role.as_deref(), Some("admin"));
+        assert_eq!(typed.tenant, None);
+    }
+
+    #[test]
+    fn escapes_numbers_and_structures_read_as_the_general_path_does() {
+        let typed = read(
+            r#"{"time":"2026-10-01T00:00:00Z","actor":"a\"b","action":"login","outcome":" Success ","mfa":"yes","target":12.5,"ticket":"  ","tenant":["x"]}"#,
+        )
+        .unwrap();
+        assert_eq!(typed.actor, "a\"b");
+        assert!(typed.success, "outcome is trimmed and lower-cased");
+        assert_eq!(typed.mfa, Some(true));
+        assert_eq!(typed.target.as_deref(), Some("12.5"));
+        assert_eq!(typed.ticket, None, "a blank ticket is no ticket");
+        assert_eq!(typed.tenant.as_deref(), Some("[structured value]"));
+    }
+
+    #[test]
+    fn the_last_of_duplicated_keys_counts() {
+        let typed = read(
+            r#"{"time":"2026-10-01T00:00:00Z","actor":"first","actor":"second","action":"login","outcome":"success"}"#,
+        )
+        .unwrap();
+        assert_eq!(typed.actor, "second");
+    }
+
+    #[test]
+    fn reasons_name_the_first_problem_in_column_order() {
+        assert_eq!(read("[1,2]").unwrap_err(), "not a JSON object");
+        assert!(read("{\"time\":").unwrap_err().starts_with("not JSON: "));
+        assert_eq!(
+            read(r#"{"time":"2026-10-01T00:00:00Z","action":"login","outcome":"success"}"#)
+                .unwrap_err(),
+            "missing required value `actor`"
+        );
+        assert_eq!(
+            read(r#"{"time":"yesterday","actor":"a","action":"login","outcome":"maybe"}"#)
+                .unwrap_err(),
+            "`time` is `yesterday`: expected an RFC 3339 time such as 2026-10-01T09:30:00Z"
+        );
+        assert_eq!(
+            read(
+                r#"{"time":"2026-10-01T00:00:00Z","actor":"a","action":"login","outcome":"maybe"}"#
+            )
+            .unwrap_err(),
+            "`outcome` is `maybe`: expected one of success, failure"
+        );
+        assert_eq!(
+            read(r#"{"time":"2026-10-01T00:00:00Z","actor":true,"action":"login","outcome":"success"}"#)
+                .unwrap_err(),
+            "`actor` is true: expected text"
+        );
+    }
+
+    #[test]
+    fn claims_and_presence() {
+        let fields = read_line(br#"{"time":null,"prev_hash":" AB "}"#).unwrap();
+        assert_eq!(fields.claim(), Claim::Value("AB"));
+        assert_eq!(fields.present(), 1 | 1 << PREV_HASH);
+        let fields = read_line(br#"{"prev_hash":7}"#).unwrap();
+        assert_eq!(fields.claim(), Claim::Unreadable);
+        let fields = read_line(br#"{"prev_hash":""}"#).unwrap();
+        assert_eq!(fields.claim(), Claim::Absent);
+    }
+}
