@@ -135,6 +135,8 @@ fn assessment() -> Assessment {
             rejected_rows: 0,
         }],
         rejected: Vec::new(),
+        waivers: Vec::new(),
+        attestations: Vec::new(),
         signers: Vec::new(),
     }
 }
