@@ -126,12 +126,14 @@ fn from_findings(rows: &[&Finding], checks: &[CheckId]) -> Decided {
             })
             .collect();
         waivers.dedup();
+        let are = if waived == 1 {
+            "failing finding is"
+        } else {
+            "failing findings are"
+        };
         return Decided::ByFindings(
             ControlStatus::Waived,
-            format!(
-                "{waived} failing findings are waived: {}",
-                waivers.join(", ")
-            ),
+            format!("{waived} {are} waived: {}", waivers.join(", ")),
         );
     }
     if !rows.is_empty() && passing == rows.len() {
@@ -305,7 +307,7 @@ mod tests {
         assert_eq!(status, ControlStatus::Waived);
         assert_eq!(
             justification,
-            "1 failing findings are waived: access.mfa r.patel (waiver by m.okafor, expires 2026-12-31)"
+            "1 failing finding is waived: access.mfa r.patel (waiver by m.okafor, expires 2026-12-31)"
         );
     }
 
