@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{auditpack, auditpack_in, demo_config, Output, SOURCE_DATE_EPOCH};
+use common::{auditpack, auditpack_in, demo_config, have, installed, Output, SOURCE_DATE_EPOCH};
 
 /// Keys, a signed config and one signed pack, built once and shared (read-only) by
 /// the tests of this binary; tests that change a pack work on a copy.
@@ -122,28 +122,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
-}
-
-/// Whether an optional tool (one CI does not promise) is installed.
-fn installed(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-/// Whether an external tool is installed. Missing tools fail the test under CI
-/// (`.ci/run` installs them) and skip it elsewhere.
-fn have(tool: &str) -> bool {
-    let found = installed(tool);
-    if !found {
-        if std::env::var_os("CI").is_some() {
-            panic!("{tool} is not installed (CI must install it: see .ci/run)");
-        }
-        eprintln!("skipping: {tool} is not installed");
-    }
-    found
 }
 
 fn run(command: &mut Command) -> (bool, String) {
