@@ -120,96 +120,108 @@ pub fn parse_attestations(
     control_ids: &[&str],
 ) -> Result<Vec<Attestation>, Error> {
     let raw: RawAttestations = parse_toml(path, text)?;
-    let mut problems = Problems::new(text);
-    let mut attestations = Vec::new();
     // The entry that first attested each control, to refuse a second.
     let mut first: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for (index, raw_entry) in raw.attestation.into_iter().enumerate() {
-        let mut entry = Entry::new("attestation", index, raw_entry, ATTESTATION_KEYS, text);
-        let control = entry.control(control_ids, &first, &mut problems);
-        let kind = entry.kind(&mut problems);
-        let justification = entry.text(
-            "justification",
-            "why the control is met or does not apply",
-            &mut problems,
-        );
-        let owner = entry.text(
-            "owner",
-            "the person or role accountable for the control",
-            &mut problems,
-        );
-        let evidence = if kind == Some(AttestationKind::NotApplicable) {
-            entry.optional_text("evidence", "a reference to the evidence", &mut problems)
-        } else {
-            entry.text(
-                "evidence",
-                "a reference to the evidence, such as a document and its version",
-                &mut problems,
-            )
-        };
-        let reviewed_on = entry.date("reviewed_on", &mut problems);
-        entry.report_unknown_keys(&mut problems);
-        if let Some(control) = &control {
-            first
-                .entry(control.clone())
-                .or_insert((entry.name.clone(), entry.line));
-        }
-        if let (
-            Some(control),
-            Some(kind),
-            Some(justification),
-            Some(owner),
-            Some(evidence),
-            Some(reviewed_on),
-        ) = (control, kind, justification, owner, evidence, reviewed_on)
-        {
-            attestations.push(Attestation {
-                control,
-                kind,
-                justification,
-                owner,
-                evidence,
-                reviewed_on,
-            });
-        }
-    }
-    problems.into_result(path, attestations)
+    let read = |entry: &mut Entry, problems: &mut Problems<'_>| {
+        read_attestation(entry, control_ids, &mut first, problems)
+    };
+    read_entries(
+        path,
+        text,
+        "attestation",
+        ATTESTATION_KEYS,
+        raw.attestation,
+        read,
+    )
 }
 
 /// Validates the text of a waivers file read from `path`.
 pub fn parse_waivers(path: &Path, text: &str) -> Result<Vec<Waiver>, Error> {
     let raw: RawWaivers = parse_toml(path, text)?;
+    read_entries(path, text, "waiver", WAIVER_KEYS, raw.waiver, read_waiver)
+}
+
+/// Reads every entry with `read`, then reports the keys it left as unknown; the values
+/// when no entry had a problem, else every problem as one config error of `path`.
+fn read_entries<T>(
+    path: &Path,
+    text: &str,
+    kind: &str,
+    keys: &'static [&'static str],
+    entries: Vec<Spanned<RawEntry>>,
+    mut read: impl FnMut(&mut Entry, &mut Problems<'_>) -> Option<T>,
+) -> Result<Vec<T>, Error> {
     let mut problems = Problems::new(text);
-    let mut waivers = Vec::new();
-    for (index, raw_entry) in raw.waiver.into_iter().enumerate() {
-        let mut entry = Entry::new("waiver", index, raw_entry, WAIVER_KEYS, text);
-        let check = entry.check(&mut problems);
-        let subject = entry.text(
-            "subject",
-            "the findings subject the waiver covers, or \"*\" for every subject",
-            &mut problems,
-        );
-        let justification = entry.text(
-            "justification",
-            "why the failure is accepted",
-            &mut problems,
-        );
-        let approver = entry.text("approver", "who accepted the risk", &mut problems);
-        let expires_on = entry.date("expires_on", &mut problems);
+    let mut values = Vec::new();
+    for (index, raw_entry) in entries.into_iter().enumerate() {
+        let mut entry = Entry::new(kind, index, raw_entry, keys, text);
+        values.extend(read(&mut entry, &mut problems));
         entry.report_unknown_keys(&mut problems);
-        if let (Some(check), Some(subject), Some(justification), Some(approver), Some(expires_on)) =
-            (check, subject, justification, approver, expires_on)
-        {
-            waivers.push(Waiver {
-                check,
-                subject,
-                justification,
-                approver,
-                expires_on,
-            });
-        }
     }
-    problems.into_result(path, waivers)
+    problems.into_result(path, values)
+}
+
+/// One `[[attestation]]`; every key is read (and every problem reported) before any
+/// missing value gives `None`. `first` records the entry that first attests a control.
+fn read_attestation(
+    entry: &mut Entry,
+    control_ids: &[&str],
+    first: &mut BTreeMap<String, (String, usize)>,
+    problems: &mut Problems<'_>,
+) -> Option<Attestation> {
+    let control = entry.control(control_ids, first, problems);
+    if let Some(control) = &control {
+        first.insert(control.clone(), (entry.name.clone(), entry.line));
+    }
+    let kind = entry.kind(problems);
+    let justification = entry.text(
+        "justification",
+        "why the control is met or does not apply",
+        problems,
+    );
+    let owner = entry.text(
+        "owner",
+        "the person or role accountable for the control",
+        problems,
+    );
+    let evidence = if kind == Some(AttestationKind::NotApplicable) {
+        entry.optional_text("evidence", "a reference to the evidence", problems)
+    } else {
+        entry.text(
+            "evidence",
+            "a reference to the evidence, such as a document and its version",
+            problems,
+        )
+    };
+    let reviewed_on = entry.date("reviewed_on", problems);
+    Some(Attestation {
+        control: control?,
+        kind: kind?,
+        justification: justification?,
+        owner: owner?,
+        evidence: evidence?,
+        reviewed_on: reviewed_on?,
+    })
+}
+
+/// One `[[waiver]]`; every key is read before any missing value gives `None`.
+fn read_waiver(entry: &mut Entry, problems: &mut Problems<'_>) -> Option<Waiver> {
+    let check = entry.check(problems);
+    let subject = entry.text(
+        "subject",
+        "the findings subject the waiver covers, or \"*\" for every subject",
+        problems,
+    );
+    let justification = entry.text("justification", "why the failure is accepted", problems);
+    let approver = entry.text("approver", "who accepted the risk", problems);
+    let expires_on = entry.date("expires_on", problems);
+    Some(Waiver {
+        check: check?,
+        subject: subject?,
+        justification: justification?,
+        approver: approver?,
+        expires_on: expires_on?,
+    })
 }
 
 /// The TOML structure: a syntax error or an unknown top-level table is one problem.
@@ -399,36 +411,36 @@ impl Entry {
     fn kind(&mut self, problems: &mut Problems<'_>) -> Option<AttestationKind> {
         let valid: Vec<&str> = AttestationKind::ALL.iter().map(|k| k.as_str()).collect();
         let what = format!("one of {}", valid.join(", "));
-        let value = self.take("status", Some(&what), problems)?;
-        let span = value.span();
-        let text = self.string("status", &what, value, problems)?;
-        let kind = AttestationKind::parse(&text);
-        if kind.is_none() {
-            problems.at(
-                span,
-                &self.key("status"),
-                format!("expected {what}, found `{text}`"),
-            );
-        }
-        kind
+        self.one_of("status", &what, AttestationKind::parse, problems)
     }
 
     /// `check`: a check id.
     fn check(&mut self, problems: &mut Problems<'_>) -> Option<CheckId> {
         let valid: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
         let what = format!("a check id, one of {}", valid.join(", "));
-        let value = self.take("check", Some(&what), problems)?;
+        self.one_of("check", &what, |text| text.parse().ok(), problems)
+    }
+
+    /// A required string that `parse` accepts; `what` lists the valid choices.
+    fn one_of<T>(
+        &mut self,
+        key: &str,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        problems: &mut Problems<'_>,
+    ) -> Option<T> {
+        let value = self.take(key, Some(what), problems)?;
         let span = value.span();
-        let text = self.string("check", &what, value, problems)?;
-        let check = text.parse::<CheckId>().ok();
-        if check.is_none() {
+        let text = self.string(key, what, value, problems)?;
+        let parsed = parse(&text);
+        if parsed.is_none() {
             problems.at(
                 span,
-                &self.key("check"),
+                &self.key(key),
                 format!("expected {what}, found `{text}`"),
             );
         }
-        check
+        parsed
     }
 
     /// Every key left once the known ones are read is unknown.

@@ -134,6 +134,17 @@ fn a_control_is_attested_once() {
         found,
         ["line 10: attestation[2].control: control 5.1 is already attested by attestation[1] on line 1; expected one attestation per control"]
     );
+    // Also when the first entry has a problem of its own: all problems at once.
+    let without_owner = entry.replace("owner = \"o\"\n", "");
+    let found = problems(
+        attestations(&format!("{without_owner}\n{entry}")),
+        "x/attestations.toml",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[1].contains("control 5.1 is already attested by attestation[1]"),
+        "{found:#?}"
+    );
 }
 
 #[test]

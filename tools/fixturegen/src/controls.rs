@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Months, NaiveDate};
 
+use crate::access;
+
 pub const ATTESTATIONS: &str = "attestations.toml";
 pub const WAIVERS: &str = "waivers.toml";
 
@@ -228,18 +230,11 @@ pub fn waivers() -> Vec<Waiver> {
     ]
 }
 
-/// A TOML basic string (the demo's texts are plain ASCII anyway).
+/// A TOML basic string: the JSON escaping of `access` (`\"`, `\\`, `\uXXXX`) is valid
+/// TOML too.
 fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    access::json_str(&mut out, s);
     out
 }
 
