@@ -58,7 +58,7 @@ fn keygen(out: &Path, identity: &str) -> Output {
     )
 }
 
-/// The demo config with absolute evidence paths, without its demo-only `[signing]`
+/// The demo config with absolute paths, without its demo-only `[signing]`
 /// table (the last thing in it), and with `[signing]` for `keys` when given.
 fn demo_config_in(dir: &Path, keys: Option<&Path>) -> PathBuf {
     let demo = demo_config();
@@ -71,10 +71,14 @@ fn demo_config_in(dir: &Path, keys: Option<&Path>) -> PathBuf {
         Some(at) => &text[..at],
         None => text.as_str(),
     };
-    let mut text = unsigned.replace(
-        "path = \"",
-        &format!("path = \"{}/", demo_dir.to_str().expect("utf-8")),
-    );
+    // Every relative path of the demo config: inputs, attestations and waivers.
+    let mut text = unsigned.to_string();
+    for key in ["path", "attestations", "waivers"] {
+        text = text.replace(
+            &format!("{key} = \""),
+            &format!("{key} = \"{}/", demo_dir.to_str().expect("utf-8")),
+        );
+    }
     if let Some(keys) = keys {
         let key = |name: &str| keys.join(name).to_str().expect("utf-8").to_string();
         text.push_str(&format!(
