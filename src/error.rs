@@ -12,6 +12,10 @@ pub enum Error {
         path: PathBuf,
         problems: Vec<String>,
     },
+    /// Problems in more than one configuration file (attestations and waivers), each
+    /// reported as its own error.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
     /// An input file that cannot be used at all (wrong format, missing columns).
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Input {

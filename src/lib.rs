@@ -34,9 +34,9 @@ use std::path::{Path, PathBuf};
 
 use catalog::Catalog;
 use checks::CheckCtx;
-use config::Config;
+use config::{Config, Declarations};
 use error::Error;
-use model::{Assessment, Millis};
+use model::{Assessment, AttestationEntry, AttestationState, Millis, WaiverEntry, WaiverState};
 use observer::Observer;
 use pack::PackFile;
 use period::Period;
@@ -93,6 +93,8 @@ pub fn assess(
 ) -> Result<(Assessment, Vec<String>), Error> {
     let period = options.resolve_period(config)?;
     let catalog = load_catalog(config)?;
+    // Read before the evidence: a bad attestation or waiver fails fast (exit 2).
+    let declarations = load_declarations(config, &catalog)?;
     Template::built_in(&options.template)?;
     let mut ingested = ingest::ingest(config, observer)?;
     let audit = stream_audit(config, &period, &catalog, &mut ingested, observer)?;
@@ -105,10 +107,26 @@ pub fn assess(
         tables: &ingested.tables,
         files: &ingested.files,
     };
-    let results = checks::run_all(&ctx, audit)?;
-    let controls = model::roll_up_controls(&catalog, &results.findings, &results.evidence);
+    let mut results = checks::run_all(&ctx, audit)?;
+    let last_day = period.last_local_day();
+    let waivers = model::apply_waivers(&mut results.findings, &declarations.waivers, last_day);
+    let attestations = in_catalogue_order(
+        &catalog,
+        model::assess_attestations(&declarations.attestations, last_day),
+    );
+    let controls = model::roll_up_controls(
+        &catalog,
+        &results.findings,
+        &results.evidence,
+        &attestations,
+    );
     let mut warnings = config.warnings.clone();
     warnings.extend(ingested.warnings);
+    warnings.extend(declaration_warnings(
+        &waivers,
+        &attestations,
+        &results.findings,
+    ));
     if options.tenant.is_some() {
         warnings.push("--tenant: tenant scoping and redaction are not applied by this version yet; the pack is platform-wide".to_string());
     }
@@ -129,9 +147,78 @@ pub fn assess(
         backups: results.backups,
         inputs: ingested.files,
         rejected: ingested.rejected,
+        waivers,
+        attestations,
         signers: Vec::new(),
     };
     Ok((assessment, warnings))
+}
+
+/// The attestations and waivers `[controls]` declares, checked against the catalogue.
+pub fn load_declarations(config: &Config, catalog: &Catalog) -> Result<Declarations, Error> {
+    let control_ids: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
+    Declarations::load(&config.controls, &control_ids)
+}
+
+/// Attestations sorted as the catalogue lists their controls.
+fn in_catalogue_order(
+    catalog: &Catalog,
+    mut entries: Vec<AttestationEntry>,
+) -> Vec<AttestationEntry> {
+    let position = |control: &str| catalog.controls.iter().position(|c| c.id == control);
+    entries.sort_by_key(|e| position(&e.attestation.control));
+    entries
+}
+
+/// What the user should act on before the next pack: waivers that expire soon or have
+/// expired, waivers whose subject no findings row has (most likely a typo), and stale
+/// attestations. The outputs show all of it too; stderr is where a run says so.
+fn declaration_warnings(
+    waivers: &[WaiverEntry],
+    attestations: &[AttestationEntry],
+    findings: &[model::Finding],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for entry in waivers {
+        let waiver = &entry.waiver;
+        let name = format!("waiver {} {}", waiver.check, waiver.subject);
+        let expires = waiver.expires_on.format("%Y-%m-%d");
+        match entry.state {
+            WaiverState::Expiring => warnings.push(format!(
+                "{name} (approved by {}) expires on {expires}, within {} days of the period end: renew it or fix the failure",
+                waiver.approver,
+                model::EXPIRING_WITHIN_DAYS
+            )),
+            WaiverState::Expired => warnings.push(format!(
+                "{name} (approved by {}) expired on {expires} and no longer applies",
+                waiver.approver
+            )),
+            WaiverState::Active => {}
+        }
+        let subject_seen = waiver.subject == "*"
+            || findings
+                .iter()
+                .any(|f| f.check == waiver.check && f.subject == waiver.subject);
+        if !subject_seen {
+            warnings.push(format!(
+                "{name}: no findings row of {} has the subject `{}`",
+                waiver.check, waiver.subject
+            ));
+        }
+    }
+    for entry in attestations {
+        if entry.state == AttestationState::Stale {
+            let attestation = &entry.attestation;
+            warnings.push(format!(
+                "attestation of control {} (owner {}) was last reviewed on {}, more than {} months before the period end: it counts as no evidence",
+                attestation.control,
+                attestation.owner,
+                attestation.reviewed_on.format("%Y-%m-%d"),
+                model::MAX_REVIEW_AGE_MONTHS
+            ));
+        }
+    }
+    warnings
 }
 
 /// Streams the audit inputs through the access and logging checks' state (twice when

@@ -80,6 +80,13 @@ impl Period {
         })
     }
 
+    /// The local calendar day of the period's last instant (its end is exclusive):
+    /// `2026-10-31` for the month 2026-10. Waivers and attestations are dated in local
+    /// days and judged against it (SPEC §8).
+    pub fn last_local_day(&self) -> NaiveDate {
+        to_local(self.end - 1, self.timezone).date_naive()
+    }
+
     /// The local calendar days the period touches, each clipped to the period.
     pub fn local_days(&self) -> Vec<(NaiveDate, Millis, Millis)> {
         let mut days = Vec::new();
@@ -201,6 +208,19 @@ mod tests {
         assert_eq!(period.end, utc("2026-10-31T13:00:00Z"));
         assert_eq!(period.duration(), (31 * 24 - 1) * 3_600_000);
         assert_eq!(period.label, "2026-10");
+    }
+
+    #[test]
+    fn the_last_local_day_is_the_day_of_the_last_instant() {
+        let month = Period::month("2026-10", Australia::Melbourne).expect("period");
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        assert_eq!(month.last_local_day(), day("2026-10-31"));
+        let range = Period::range("2026-10-01", "2026-10-15", Australia::Melbourne).expect("range");
+        assert_eq!(range.last_local_day(), day("2026-10-15"));
+        // An RFC 3339 `--to` is exclusive: 2026-10-16T00:00 local is not in the period.
+        let instant = Period::range("2026-10-01", "2026-10-15T13:00:00Z", Australia::Melbourne)
+            .expect("range");
+        assert_eq!(instant.last_local_day(), day("2026-10-15"));
     }
 
     #[test]

@@ -81,7 +81,8 @@ fn the_demo_pack_carries_the_planted_figures() {
         ("backup.offsite", "payroll-db", "24.00", "pass"),
         ("backup.retention", "customer-files", "122.88", "pass"),
         ("backup.restore_test", "customer-files", "135.46", "fail"),
-        ("backup.restore_test", "ledger-db", "", "fail"),
+        // Never restore-tested, but waived until 2026-11-10 (fixtures/demo/waivers.toml).
+        ("backup.restore_test", "ledger-db", "", "waived"),
         ("backup.restore_test", "payroll-db", "19.48", "pass"),
     ];
     common::assert_figures(&findings, &expected_backups);
@@ -110,7 +111,13 @@ fn the_demo_pack_carries_the_planted_figures() {
             "1",
             "fail",
         ),
-        ("logging.gaps", "evidence/audit/app.ndjson", "26.00", "fail"),
+        // Waived until 2027-01-31 (fixtures/demo/waivers.toml).
+        (
+            "logging.gaps",
+            "evidence/audit/app.ndjson",
+            "26.00",
+            "waived",
+        ),
         (
             "monitoring.alert_resolution",
             "customer-portal",
@@ -150,7 +157,22 @@ fn controls_csv_has_93_rows_and_nothing_without_evidence_passes() {
                 );
             }
             "fail" => assert!(rows.iter().any(|f| f["status"] == "fail")),
-            "no_evidence" => assert!(rows.iter().all(|f| f["status"] != "fail")),
+            "waived" => {
+                assert!(rows.iter().any(|f| f["status"] == "waived"));
+                assert!(rows.iter().all(|f| f["status"] != "fail"));
+            }
+            // Attestations decide only controls whose findings do not.
+            "attested" | "not_applicable" | "no_evidence" => {
+                let open = |f: &&std::collections::HashMap<String, String>| {
+                    f["status"] == "pass" || f["status"] == "not_evaluated"
+                };
+                assert!(rows.iter().all(open), "{}", control["control_id"]);
+                assert!(
+                    rows.is_empty() || rows.iter().any(|f| f["status"] == "not_evaluated"),
+                    "{} has only passing rows",
+                    control["control_id"]
+                );
+            }
             other => panic!("unexpected status {other}"),
         }
     }
@@ -164,7 +186,14 @@ fn controls_csv_has_93_rows_and_nothing_without_evidence_passes() {
     assert_eq!(status("5.30"), "fail"); // availability and restore tests fail
     assert_eq!(status("8.14"), "fail");
     assert_eq!(status("8.16"), "fail"); // coverage passes, an alert took 30 h
-    assert_eq!(status("5.1"), "no_evidence");
+                                        // From fixtures/demo/attestations.toml and waivers.toml.
+    assert_eq!(status("5.1"), "attested");
+    assert_eq!(status("7.1"), "attested");
+    assert_eq!(status("8.30"), "not_applicable");
+    assert_eq!(status("6.3"), "no_evidence"); // stale attestation
+    assert_eq!(status("8.17"), "waived"); // logging.gaps app.ndjson is waived
+    assert_eq!(status("8.15"), "fail"); // logging.integrity still fails
+    assert_eq!(status("5.2"), "no_evidence");
 }
 
 #[test]
@@ -206,7 +235,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (15 failing)"),
+        output.stdout.contains("FAIL (13 failing)"),
         "{}",
         output.stdout
     );
@@ -214,7 +243,8 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("15"));
+    // 15 rows fail the checks; the demo's waivers cover two of them.
+    assert_eq!(root.attribute("failures"), Some("13"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -234,9 +264,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
             "db-superuser",
             "coastal-care",
             "customer-files",
-            "ledger-db",
             "payroll-db",
-            "evidence/audit/app.ndjson",
             "evidence/audit/admin-console.ndjson",
             "customer-portal",
             "files-01",
@@ -255,7 +283,30 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 15);
+    assert_eq!(summary["counts"]["fail"], 13);
+    assert_eq!(summary["counts"]["waived"], 2);
+    let states: Vec<(&str, &str)> = summary["waivers"]
+        .as_array()
+        .expect("waivers")
+        .iter()
+        .filter_map(|w| Some((w["check"].as_str()?, w["state"].as_str()?)))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("access.mfa", "expired"),
+            ("backup.restore_test", "expiring"),
+            ("logging.gaps", "active")
+        ]
+    );
+    // The expiring and the expired waiver, and the stale attestation, are on stderr.
+    for warning in [
+        "waiver backup.restore_test ledger-db (approved by m.okafor (Head of Infrastructure)) expires on 2026-11-10, within 14 days",
+        "waiver access.mfa * (approved by e.hughes (Head of Information Security)) expired on 2026-09-30",
+        "attestation of control 6.3",
+    ] {
+        assert!(output.stderr.contains(warning), "{}", output.stderr);
+    }
 }
 
 fn write_config(dir: &Path, body: &str) -> std::path::PathBuf {

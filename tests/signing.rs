@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{auditpack, auditpack_in, demo_config, Output, SOURCE_DATE_EPOCH};
+use common::{auditpack, auditpack_in, demo_config, have, installed, Output, SOURCE_DATE_EPOCH};
 
 /// Keys, a signed config and one signed pack, built once and shared (read-only) by
 /// the tests of this binary; tests that change a pack work on a copy.
@@ -58,7 +58,7 @@ fn keygen(out: &Path, identity: &str) -> Output {
     )
 }
 
-/// The demo config with absolute evidence paths, without its demo-only `[signing]`
+/// The demo config with absolute paths, without its demo-only `[signing]`
 /// table (the last thing in it), and with `[signing]` for `keys` when given.
 fn demo_config_in(dir: &Path, keys: Option<&Path>) -> PathBuf {
     let demo = demo_config();
@@ -71,10 +71,14 @@ fn demo_config_in(dir: &Path, keys: Option<&Path>) -> PathBuf {
         Some(at) => &text[..at],
         None => text.as_str(),
     };
-    let mut text = unsigned.replace(
-        "path = \"",
-        &format!("path = \"{}/", demo_dir.to_str().expect("utf-8")),
-    );
+    // Every relative path of the demo config: inputs, attestations and waivers.
+    let mut text = unsigned.to_string();
+    for key in ["path", "attestations", "waivers"] {
+        text = text.replace(
+            &format!("{key} = \""),
+            &format!("{key} = \"{}/", demo_dir.to_str().expect("utf-8")),
+        );
+    }
     if let Some(keys) = keys {
         let key = |name: &str| keys.join(name).to_str().expect("utf-8").to_string();
         text.push_str(&format!(
@@ -122,28 +126,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
-}
-
-/// Whether an optional tool (one CI does not promise) is installed.
-fn installed(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-/// Whether an external tool is installed. Missing tools fail the test under CI
-/// (`.ci/run` installs them) and skip it elsewhere.
-fn have(tool: &str) -> bool {
-    let found = installed(tool);
-    if !found {
-        if std::env::var_os("CI").is_some() {
-            panic!("{tool} is not installed (CI must install it: see .ci/run)");
-        }
-        eprintln!("skipping: {tool} is not installed");
-    }
-    found
 }
 
 fn run(command: &mut Command) -> (bool, String) {

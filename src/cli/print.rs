@@ -44,6 +44,10 @@ fn findings_table(assessment: &Assessment, all: bool) {
             measured(finding),
             finding.detail
         );
+        // Why a row is waived (or which expired waiver no longer covers it).
+        if let Some(waiver) = &finding.waiver {
+            println!("  {:<14} waiver: {}", "", waiver.label());
+        }
     }
 }
 

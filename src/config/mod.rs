@@ -5,6 +5,7 @@
 //! problem, each naming the file, the line, the key and what was expected, so a user
 //! fixes them all in one go. Nothing here reads evidence files or prints.
 
+mod declarations;
 mod duration;
 mod raw;
 
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 
+pub use declarations::Declarations;
 pub use duration::{format_duration, parse_duration};
 
 use crate::error::Error;
@@ -274,19 +276,9 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| Path::new("."))
             .to_path_buf();
-        let mut problems = Problems {
-            text,
-            list: Vec::new(),
-        };
+        let mut problems = Problems::new(text);
         let config = validate(raw, path, &dir, &mut problems);
-        if problems.list.is_empty() {
-            Ok(config)
-        } else {
-            Err(Error::Config {
-                path: path.to_path_buf(),
-                problems: problems.list,
-            })
-        }
+        problems.into_result(path, config)
     }
 
     /// The declared inputs of one kind.
@@ -301,7 +293,26 @@ struct Problems<'a> {
     list: Vec<String>,
 }
 
-impl Problems<'_> {
+impl<'a> Problems<'a> {
+    fn new(text: &'a str) -> Problems<'a> {
+        Problems {
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    /// `value` when nothing was wrong, else every problem as one config error of `path`.
+    fn into_result<T>(self, path: &Path, value: T) -> Result<T, Error> {
+        if self.list.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Config {
+                path: path.to_path_buf(),
+                problems: self.list,
+            })
+        }
+    }
+
     fn at(&mut self, span: std::ops::Range<usize>, key: &str, message: impl std::fmt::Display) {
         let line = raw::line_of(self.text, span.start);
         self.list.push(format!("line {line}: {key}: {message}"));
@@ -336,16 +347,11 @@ fn validate(raw: RawConfig, path: &Path, dir: &Path, problems: &mut Problems<'_>
         .controls
         .map(|c| ControlsConfig {
             catalog: join(&c.catalog),
-            attestations: join(&c.attestations),
-            waivers: join(&c.waivers),
+            attestations: declared_file(c.attestations, "controls.attestations", dir, problems),
+            waivers: declared_file(c.waivers, "controls.waivers", dir, problems),
         })
         .unwrap_or_default();
-    let mut warnings = Vec::new();
-    if controls.attestations.is_some() || controls.waivers.is_some() {
-        warnings.push(
-            "[controls] attestations and waivers are not applied by this version yet".to_string(),
-        );
-    }
+    let warnings = Vec::new();
     Config {
         path: path.to_path_buf(),
         dir: dir.to_path_buf(),
@@ -356,6 +362,26 @@ fn validate(raw: RawConfig, path: &Path, dir: &Path, problems: &mut Problems<'_>
         controls,
         warnings,
     }
+}
+
+/// A file `[controls]` names (attestations, waivers), joined to the config's directory;
+/// a missing one is a problem of the config, reported with the key's line.
+fn declared_file(
+    value: Option<toml::Spanned<String>>,
+    key: &str,
+    dir: &Path,
+    problems: &mut Problems<'_>,
+) -> Option<PathBuf> {
+    let value = value?;
+    let path = dir.join(value.get_ref());
+    if !path.is_file() {
+        problems.at(
+            value.span(),
+            key,
+            format!("expected a TOML file, no such file: {}", path.display()),
+        );
+    }
+    Some(path)
 }
 
 fn parse_timezone(

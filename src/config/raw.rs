@@ -68,8 +68,8 @@ pub struct RawSigning {
 #[serde(deny_unknown_fields)]
 pub struct RawControls {
     pub catalog: Option<String>,
-    pub attestations: Option<String>,
-    pub waivers: Option<String>,
+    pub attestations: Option<Spanned<String>>,
+    pub waivers: Option<Spanned<String>>,
 }
 
 /// 1-based line of a byte offset.

@@ -105,3 +105,29 @@ fn native_formats_must_match_their_kind_and_borg_needs_a_timezone() {
         "{all}"
     );
 }
+
+#[test]
+fn controls_files_must_exist_and_are_no_longer_warned_about() {
+    let found = problems(&format!(
+        "{ORG}[controls]\nattestations = \"attestations.toml\"\nwaivers = \"nowhere/waivers.toml\"\n"
+    ));
+    assert_eq!(
+        found,
+        [
+            "line 5: controls.attestations: expected a TOML file, no such file: fixtures/x/attestations.toml",
+            "line 6: controls.waivers: expected a TOML file, no such file: fixtures/x/nowhere/waivers.toml",
+        ]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("waivers.toml"), "").expect("write");
+    let config = Config::parse(
+        &dir.path().join("auditpack.toml"),
+        &format!("{ORG}[controls]\nwaivers = \"waivers.toml\"\n"),
+    )
+    .expect("valid");
+    assert_eq!(
+        config.controls.waivers,
+        Some(dir.path().join("waivers.toml"))
+    );
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+}

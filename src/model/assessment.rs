@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 
-use super::{CheckId, ControlStatus, Millis, Status};
+use super::{AttestationEntry, CheckId, ControlStatus, Millis, Status, WaiverEntry, WaiverNote};
 use crate::config::Policy;
 use crate::period::Period;
 
@@ -54,8 +54,9 @@ pub struct Finding {
     pub target: Option<f64>,
     pub unit: Unit,
     pub detail: String,
-    /// The waiver that covers this row, if any (later issue).
-    pub waiver: Option<String>,
+    /// The waiver that made this row `waived`, or, on a row that still fails, the
+    /// expired waiver that would have covered it.
+    pub waiver: Option<WaiverNote>,
 }
 
 /// A typed cell of an evidence table; renderers format it (times as UTC `Z`, fixed
@@ -255,6 +256,10 @@ pub struct Assessment {
     pub inputs: Vec<InputFile>,
     /// Sorted by path, then line.
     pub rejected: Vec<Rejected>,
+    /// Every declared waiver with its state, sorted by check id, subject, expiry.
+    pub waivers: Vec<WaiverEntry>,
+    /// Every declared attestation with its state, in catalogue order.
+    pub attestations: Vec<AttestationEntry>,
     /// Public-key fingerprints of the pack's signers (filled when the pack is signed).
     pub signers: Vec<String>,
 }

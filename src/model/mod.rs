@@ -3,18 +3,27 @@
 //! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree.
 
 mod assessment;
+mod attestations;
 mod check_id;
 mod rollup;
 mod status;
+mod waivers;
 
 pub use assessment::{
     Assessment, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding, Incident, InputFile,
     MaintenanceWindow, Organisation, Rejected, ServiceAvailability, SourceBackups, StatusCounts,
     Unit,
 };
+pub use attestations::{
+    assess_attestations, Attestation, AttestationEntry, AttestationKind, AttestationState,
+    MAX_REVIEW_AGE_MONTHS,
+};
 pub use check_id::CheckId;
 pub use rollup::roll_up_controls;
 pub use status::{ControlStatus, Status};
+pub use waivers::{
+    apply_waivers, Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS,
+};
 
 /// A UTC instant in milliseconds since the Unix epoch. All computation is on these.
 pub type Millis = i64;

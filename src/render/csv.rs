@@ -2,7 +2,7 @@
 //! assessment's sorted order, fixed precision, UTC `Z` times.
 
 use crate::error::Error;
-use crate::model::{Assessment, Cell, EvidenceTable, Millis, Unit};
+use crate::model::{Assessment, Cell, EvidenceTable, Millis, Unit, WaiverNote};
 use crate::period::format_utc;
 
 fn write_rows<I, R>(header: &[&str], rows: I) -> Result<Vec<u8>, Error>
@@ -67,7 +67,7 @@ pub fn findings(assessment: &Assessment) -> Result<Vec<u8>, Error> {
                 f.target.map(|t| f.unit.format(t)).unwrap_or_default(),
                 f.unit.as_str().to_string(),
                 f.detail.clone(),
-                f.waiver.clone().unwrap_or_default(),
+                f.waiver.as_ref().map(WaiverNote::label).unwrap_or_default(),
             ]
         }),
     )

@@ -19,6 +19,57 @@ fn round(value: Option<f64>, decimals: i32) -> Value {
     }
 }
 
+fn date(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// Every declared waiver with its state at the period end (expired ones included).
+fn waivers(assessment: &Assessment) -> Vec<Value> {
+    assessment
+        .waivers
+        .iter()
+        .map(|entry| {
+            let waiver = &entry.waiver;
+            json!({
+                "check": waiver.check.as_str(),
+                "subject": waiver.subject,
+                "justification": waiver.justification,
+                "approver": waiver.approver,
+                "expires_on": date(waiver.expires_on),
+                "state": entry.state.as_str(),
+                "days_left": entry.days_left,
+                "waived_rows": entry.waived_rows,
+            })
+        })
+        .collect()
+}
+
+/// Every declared attestation with its state and the status its control rolled up to.
+fn attestations(assessment: &Assessment) -> Vec<Value> {
+    assessment
+        .attestations
+        .iter()
+        .map(|entry| {
+            let attestation = &entry.attestation;
+            let control_status = assessment
+                .controls
+                .iter()
+                .find(|c| c.id == attestation.control)
+                .map(|c| c.status.as_str());
+            json!({
+                "control": attestation.control,
+                "status": attestation.kind.as_str(),
+                "justification": attestation.justification,
+                "owner": attestation.owner,
+                "evidence": attestation.evidence,
+                "reviewed_on": date(attestation.reviewed_on),
+                "state": entry.state.as_str(),
+                "control_status": control_status,
+            })
+        })
+        .collect()
+}
+
 pub fn summary(assessment: &Assessment) -> Result<Vec<u8>, Error> {
     let counts = assessment.counts();
     let by_status: serde_json::Map<String, Value> = Status::ALL
@@ -76,6 +127,8 @@ pub fn summary(assessment: &Assessment) -> Result<Vec<u8>, Error> {
         "incidents": assessment.incidents.len(),
         "inputs": assessment.inputs.len(),
         "rejected_rows": assessment.rejected.len(),
+        "waivers": waivers(assessment),
+        "attestations": attestations(assessment),
         "signed": !assessment.signers.is_empty(),
         "signers": assessment.signers,
     });

@@ -76,7 +76,14 @@ pub fn render(assessment: &Assessment) -> Vec<u8> {
                 "    <testcase classname=\"{check}\" name=\"{}\"",
                 escape(&finding.subject)
             );
-            let message = escape(&format!("{}: {}", figure(finding), finding.detail));
+            // A waiver's one-line label: why a row is waived, or the expired waiver
+            // that no longer covers a failing row.
+            let waiver = finding
+                .waiver
+                .as_ref()
+                .map(|w| format!("; waiver: {}", w.label()))
+                .unwrap_or_default();
+            let message = escape(&format!("{}: {}{waiver}", figure(finding), finding.detail));
             match finding.status {
                 Status::Pass => xml.push_str("/>\n"),
                 Status::Fail => {
@@ -93,11 +100,16 @@ pub fn render(assessment: &Assessment) -> Vec<u8> {
                         escape(&finding.detail)
                     );
                 }
-                Status::Waived | Status::NotEvaluated => {
+                Status::Waived => {
                     let _ = write!(
                         xml,
-                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n",
-                        finding.status.as_str(),
+                        ">\n      <skipped message=\"waived: {message}\"/>\n    </testcase>\n",
+                    );
+                }
+                Status::NotEvaluated => {
+                    let _ = write!(
+                        xml,
+                        ">\n      <skipped message=\"not_evaluated: {}\"/>\n    </testcase>\n",
                         escape(&finding.detail)
                     );
                 }

@@ -128,3 +128,25 @@ pub fn report_month(config: &Path, out: &Path) -> Output {
         &[("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)],
     )
 }
+
+/// Whether an optional tool (one CI does not promise) is installed.
+pub fn installed(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Whether an external tool is installed. Missing tools fail the test under CI
+/// (`.ci/run` installs them) and skip it elsewhere.
+pub fn have(tool: &str) -> bool {
+    let found = installed(tool);
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{tool} is not installed (CI must install it: see .ci/run)");
+        }
+        eprintln!("skipping: {tool} is not installed");
+    }
+    found
+}

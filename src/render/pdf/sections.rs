@@ -8,6 +8,7 @@ mod access;
 mod backups;
 mod checks;
 mod logging;
+mod waivers;
 
 use super::chart;
 use super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table, CONTENT_WIDTH, MARGIN_X};
@@ -65,8 +66,8 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             evidence_index(layout, context);
         }
         SectionKind::Waivers => {
-            layout.heading(number, &title);
-            layout.paragraph("No evidence of this kind in the period.", Style::BODY);
+            start(layout, number, &title, section);
+            waivers::waivers_and_attestations(layout, context);
         }
     }
 }
@@ -457,10 +458,8 @@ fn summary(layout: &mut Layout, context: &Context) {
             Column::new("Status", 1.3),
         ]);
         for finding in evaluated {
-            let mut status = status_cell(finding.status);
-            if let Some(waiver) = &finding.waiver {
-                status.text = format!("{} ({waiver})", status.text);
-            }
+            // Waivers are listed in their own section; the status says "Waived".
+            let status = status_cell(finding.status);
             figures.row(vec![
                 finding.check.as_str().into(),
                 finding.subject.clone().into(),
@@ -508,6 +507,7 @@ fn summary(layout: &mut Layout, context: &Context) {
             layout.bullet(&format!("{}: {}", labels.join(", "), reason), Style::BODY);
         }
     }
+    waivers::summary(layout, context);
 }
 
 // ----- availability -------------------------------------------------------------------

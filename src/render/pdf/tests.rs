@@ -135,6 +135,8 @@ fn assessment() -> Assessment {
             rejected_rows: 0,
         }],
         rejected: Vec::new(),
+        waivers: Vec::new(),
+        attestations: Vec::new(),
         signers: Vec::new(),
     }
 }
@@ -745,4 +747,109 @@ fn access_report_is_reproducible() {
     let first = render(&assessment_with_access(), &template, &pack()).expect("first");
     let second = render(&assessment_with_access(), &template, &pack()).expect("second");
     assert!(first == second, "two renders differ");
+}
+
+/// The base assessment with a waived, an expiring and an expired waiver, and 40
+/// attestations (one stale), enough for the attestations table to run over a page.
+fn assessment_with_waivers() -> Assessment {
+    use crate::model::{
+        apply_waivers, assess_attestations, roll_up_controls, Attestation, AttestationKind, Waiver,
+    };
+    let mut assessment = assessment();
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+    let last_day = assessment.period.last_local_day();
+    let waiver = |subject: &str, expires: &str, approver: &str| Waiver {
+        check: CheckId::UptimeAvailability,
+        subject: subject.to_string(),
+        justification: "load balancer replacement booked".to_string(),
+        approver: approver.to_string(),
+        expires_on: day(expires),
+    };
+    let waivers = [
+        waiver("api", "2026-11-10", "m.okafor"),
+        waiver("*", "2026-09-30", "a.kowalski"),
+        waiver("web", "2027-03-31", "a.kowalski"),
+    ];
+    assessment.waivers = apply_waivers(&mut assessment.findings, &waivers, last_day);
+    let catalog = Catalog::built_in().expect("catalogue");
+    let attestations: Vec<Attestation> = catalog
+        .controls
+        .iter()
+        .take(40)
+        .enumerate()
+        .map(|(index, control)| Attestation {
+            control: control.id.clone(),
+            kind: if index == 1 {
+                AttestationKind::NotApplicable
+            } else {
+                AttestationKind::Implemented
+            },
+            justification: format!("justification of control {}", control.id),
+            owner: "Head of Information Security".to_string(),
+            evidence: format!("ISMS-{index:03} v2"),
+            reviewed_on: if index == 2 {
+                day("2025-06-30")
+            } else {
+                day("2026-02-17")
+            },
+        })
+        .collect();
+    assessment.attestations = assess_attestations(&attestations, last_day);
+    assessment.controls = roll_up_controls(
+        &catalog,
+        &assessment.findings,
+        &assessment.evidence,
+        &assessment.attestations,
+    );
+    assessment
+}
+
+#[test]
+fn waivers_section_lists_waivers_with_their_state_and_attestations_across_pages() {
+    for name in Template::names() {
+        let template = Template::built_in(name).expect("template");
+        let pages = pages(&assessment_with_waivers(), &template, &pack());
+        let all = all_texts(&pages);
+        for expected in [
+            "3 waivers declared: 1 active, 1 expiring within 14 days, 1 expired.",
+            "Expiring in 10 days",
+            "Expired",
+            "no longer applies",
+            "Active",
+            "* (every subject)",
+            "Findings covered by a waiver",
+            "Waived",
+            "40 attestations declared: 38 implemented and 1 not applicable are current, 1",
+            "stale",
+            "Evidence: ISMS-000 v2",
+        ] {
+            assert!(
+                all.iter().any(|t| t.starts_with(expected)),
+                "{name}: no {expected:?} in {:?}",
+                all.iter()
+                    .filter(|t| t.contains("xpir"))
+                    .collect::<Vec<_>>()
+            );
+        }
+        // The attestations table continues on the next page under its header.
+        let with_header: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| texts(page).contains(&"Justification and evidence".to_string()))
+            .map(|(index, _)| index)
+            .collect();
+        assert!(with_header.len() >= 2, "{name}: {with_header:?}");
+        assert_eq!(with_header[1], with_header[0] + 1, "{name}");
+    }
+}
+
+#[test]
+fn without_declarations_the_waivers_section_says_so() {
+    let template = Template::built_in("monthly").expect("template");
+    let texts = all_texts(&pages(&assessment(), &template, &pack()));
+    assert!(texts.contains(&"Waivers and attestations".to_string()));
+    assert!(texts.contains(&"No waiver was declared.".to_string()));
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("No attestation was declared")));
 }

@@ -10,7 +10,8 @@
 //! `evidence/maintenance.csv`, the canonical backup evidence of `backups.rs`
 //! (`evidence/backups/ledger-db.csv`, `evidence/restore_tests.csv`), the access,
 //! logging and monitoring evidence of `access.rs` (`evidence/audit/*.ndjson`,
-//! `evidence/leavers.csv`, `evidence/alerts.csv`) and `README.md` under the
+//! `evidence/leavers.csv`, `evidence/alerts.csv`), the attestations and waivers of
+//! `controls.rs` (`attestations.toml`, `waivers.toml`) and `README.md` under the
 //! chosen directory. Files
 //! are written whole, with LF line endings, in a fixed order, so the same seed
 //! always gives byte-identical files.
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::access::{self, Access};
 use crate::backups::{self, Backups, Figures};
+use crate::controls;
 use crate::prng::Rng;
 use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
 use crate::time::{rfc3339, utc, HOUR, MIN};
@@ -507,6 +509,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
     files.push(maintenance);
     files.extend(backups::write_canonical(&demo.backups, out)?);
     files.extend(access::write(&demo.access, out)?);
+    files.extend(controls::write(demo.seed, out)?);
 
     let mut services = Vec::new();
     for service in SERVICES {
@@ -574,6 +577,7 @@ path = \"evidence/maintenance.csv\"
     );
     text.push_str(&backups::config_inputs(plan));
     text.push_str(access::CONFIG_INPUTS);
+    text.push_str(controls::CONFIG_CONTROLS);
     text.push_str(SIGNING_TOML);
     text
 }

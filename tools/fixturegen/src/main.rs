@@ -8,7 +8,7 @@
 //!
 //! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
 //! 2026): config, probe and maintenance evidence, canonical backup and restore
-//! test evidence, and a README stating what a correct tool must conclude. The
+//! test evidence, audit logs, leavers and alerts, attestations and waivers, and a README stating what a correct tool must conclude. The
 //! same seed always yields byte-identical files.
 //!
 //! `demo-backups` adds the native backup evidence (`evidence/backups/*.json`) by
@@ -25,6 +25,7 @@
 mod access;
 mod backups;
 mod bench;
+mod controls;
 mod demo;
 mod prng;
 mod readme;
@@ -280,7 +281,33 @@ fn run_demo(out: PathBuf, seed: u64) -> Result<(), String> {
         }
     }
     check_backup_intent(&output.backups)?;
-    check_access_intent(&output.access)
+    check_access_intent(&output.access)?;
+    check_controls_intent()
+}
+
+/// The states the demo's waivers and attestations are chosen to show at the period
+/// end: one waiver of each state, in file order, and exactly one stale attestation.
+const WAIVER_INTENT: [&str; 3] = ["expiring", "active", "expired"];
+const STALE_ATTESTATION: &str = "6.3";
+
+fn check_controls_intent() -> Result<(), String> {
+    let states: Vec<&str> = controls::waivers().iter().map(|w| w.state()).collect();
+    if states != WAIVER_INTENT {
+        return Err(format!(
+            "scenario no longer does what it is for: waivers are {states:?}, intended {WAIVER_INTENT:?}"
+        ));
+    }
+    let stale: Vec<&str> = controls::attestations()
+        .iter()
+        .filter(|a| a.state() == "stale")
+        .map(|a| a.control)
+        .collect();
+    if stale != [STALE_ATTESTATION] {
+        return Err(format!(
+            "scenario no longer does what it is for: stale attestations {stale:?}, intended [{STALE_ATTESTATION}]"
+        ));
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

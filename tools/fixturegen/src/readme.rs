@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::access::{self, Access, Finding};
 use crate::backups::{self, Backups, Figures, Tool, OFFSITE_REGION};
+use crate::controls;
 use crate::demo::{
     period, Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, ORGANISATION,
     POLICY, PRIMARY_REGION, SERVICES, TIMEZONE, UPTIME_TARGET,
@@ -217,6 +218,15 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
 
     let _ = writeln!(
         s,
+        "| `{}` | {} attestations |\n| `{}` | {} waivers |",
+        controls::ATTESTATIONS,
+        controls::attestations().len(),
+        controls::WAIVERS,
+        controls::waivers().len()
+    );
+
+    let _ = writeln!(
+        s,
         "\n## Maintenance windows\n\n\
          Scheduled = announced at least 48 h before the start (bound inclusive).\n\n\
          | reference | service | UTC | Melbourne | notice | class | in period | purpose |\n\
@@ -376,6 +386,7 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
 
     s.push_str(&backups_section(plan, &out.backups));
     s.push_str(&access_section(&demo.access, &out.access));
+    s.push_str(&controls_section());
 
     let _ = writeln!(
         s,
@@ -432,8 +443,68 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
          - **Only support-role leavers** oblige a shared-credential rotation: d.osei (engineer)\n\
          \x20 leaves too, and `db-superuser` measures from l.moreau's departure to the period end.\n\
          - **Alerts**: the September alert (27 h) is outside the period; the still-firing\n\
-         \x20 certificate alert measures to the period end; each target reports its worst alert."
+         \x20 certificate alert measures to the period end; each target reports its worst alert.\n\
+         - **Waivers**: the `access.mfa` waiver expired on 30 September and must not apply;\n\
+         \x20 the ledger-db waiver runs out 10 days after the period and must be flagged; a\n\
+         \x20 waiver turns `fail` into `waived`, never a `pass` or `not_evaluated` row.\n\
+         - **Attestations**: 6.3 was reviewed 14.5 months before the period end, so it is\n\
+         \x20 stale and its control stays `no_evidence`; the others decide controls no check covers."
     );
+    s
+}
+
+/// The attestations and waivers, their state at the period end and what they change.
+fn controls_section() -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n## Attestations and waivers\n\n\
+         `attestations.toml` and `waivers.toml` (SPEC §8), named by `[controls]`. Dates are\n\
+         Melbourne calendar days; the period's last day is {}. A waiver applies when it\n\
+         is still in force on that day (through its `expires_on`) and is flagged when it\n\
+         runs out within 14 days of it; an attestation reviewed more than 12 months before it\n\
+         is stale and counts as no evidence.\n\n\
+         ### Waivers\n\n\
+         | check | subject | approver | expires_on | state | what it does |\n\
+         |---|---|---|---|---|---|",
+        controls::last_day().format("%Y-%m-%d")
+    );
+    for w in controls::waivers() {
+        let state = match w.state() {
+            "expiring" => format!("expiring ({} days)", w.days_left()),
+            other => other.to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | {} | {} | {state} | {} |",
+            w.check,
+            w.subject,
+            w.approver,
+            controls::format_day(w.expires_on),
+            w.effect
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nSo the findings count 2 waived rows and 13 failing ones (15 fail without the\n\
+         waivers), and `auditpack check` still exits 1.\n\n\
+         ### Attestations\n\n\
+         None of these controls has a check, so the attestation decides its status.\n\n\
+         | control | status | owner | reviewed_on | state | control status |\n\
+         |---|---|---|---|---|---|"
+    );
+    for a in controls::attestations() {
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} | `{}` |",
+            a.control,
+            a.status,
+            a.owner,
+            controls::format_day(a.reviewed_on),
+            a.state(),
+            a.control_status()
+        );
+    }
     s
 }
 

@@ -12,7 +12,7 @@ use super::super::timeline::{self, Band, Lane};
 use super::{status_colour, status_label, with_unit, Context};
 use crate::config::format_duration;
 use crate::model::{Assessment, Cell as EvidenceCell, CheckId, Finding, Millis, Status};
-use crate::model::{SourceBackups, Unit};
+use crate::model::{SourceBackups, Unit, WaiverState};
 use crate::period::format_local;
 
 /// The five checks in the order of the figures table.
@@ -160,8 +160,13 @@ fn figure_cell(finding: Option<&Finding>) -> Cell {
     if finding.measured.is_none() && !finding.detail.is_empty() {
         lines.push(finding.detail.clone());
     }
+    // The waivers section has the approver and justification; a cell says until when.
     if let Some(waiver) = &finding.waiver {
-        lines.push(format!("waived: {waiver}"));
+        let expires = waiver.expires_on.format("%Y-%m-%d");
+        lines.push(match waiver.state {
+            WaiverState::Expired => format!("waiver expired {expires}"),
+            WaiverState::Active | WaiverState::Expiring => format!("waived until {expires}"),
+        });
     }
     Cell::new(lines.join("\n")).marked(status_colour(finding.status))
 }

@@ -185,10 +185,12 @@ fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
         .sized(7.5),
     ]);
     for finding in rows {
-        let mut status = status_cell(finding.status);
-        if let Some(waiver) = &finding.waiver {
-            status.text = format!("{} ({waiver})", status.text);
-        }
+        let status = status_cell(finding.status);
+        // The waiver that decided the row (or expired): who, until when and why.
+        let detail = match &finding.waiver {
+            Some(waiver) => format!("{}\nWaiver: {}", finding.detail, waiver.label()),
+            None => finding.detail.clone(),
+        };
         let target = match (finding.target, finding.unit) {
             (Some(target), Unit::Hours | Unit::Days) => {
                 format!("max {}", with_unit(Some(target), finding.unit))
@@ -200,7 +202,7 @@ fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
             with_unit(finding.measured, finding.unit).into(),
             target.into(),
             status,
-            finding.detail.clone().into(),
+            detail.into(),
         ]);
     }
     layout.table(&table);
