@@ -96,8 +96,7 @@ pub fn assess(
     // Read before the evidence: a bad attestation or waiver fails fast (exit 2).
     let declarations = load_declarations(config, &catalog)?;
     Template::built_in(&options.template)?;
-    let mut ingested = ingest::ingest(config, observer)?;
-    let audit = stream_audit(config, &period, &catalog, &mut ingested, observer)?;
+    let (ingested, audit) = read_evidence(config, &period, &catalog, observer)?;
     observer.stage("checks");
     let ctx = CheckCtx {
         period: &period,
@@ -221,21 +220,40 @@ fn declaration_warnings(
     warnings
 }
 
-/// Streams the audit inputs through the access and logging checks' state (twice when
-/// out-of-order files need some logins judged again), and adds what was read to
-/// `ingested`. `None` when no audit input is declared.
-fn stream_audit(
+/// Reads every input: the leavers first (the audit stream judges logins against them),
+/// then the audit logs streamed through the access and logging checks' state on every
+/// core while the other tables are read on a thread of their own (SPEC §13).
+fn read_evidence(
     config: &Config,
     period: &Period,
     catalog: &Catalog,
-    ingested: &mut ingest::Ingested,
     observer: &dyn Observer,
-) -> Result<Option<checks::audit::AuditOutcome>, Error> {
-    if config.inputs_of(config::InputKind::Audit).next().is_none() {
-        observer.finish_reading();
-        return Ok(None);
-    }
-    let leavers = checks::read_leavers(&ingested.tables)?;
+) -> Result<(ingest::Ingested, Option<checks::audit::AuditOutcome>), Error> {
+    use config::InputKind::{Audit, Leavers};
+    let plan = ingest::plan_reading(config, observer)?;
+    let leavers = ingest::read_tables(config, &plan.files, |kind| kind == Leavers, observer)?;
+    let (others, audit) = std::thread::scope(|scope| {
+        let others = scope
+            .spawn(|| ingest::read_tables(config, &plan.files, |kind| kind != Leavers, observer));
+        let audit = stream_audit(config, period, catalog, &plan.files, &leavers, observer);
+        let others = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (others, audit)
+    });
+    observer.finish_reading();
+    // The error a sequential read would meet first: the tables are read before the logs.
+    let others = others?;
+    let audit = audit?;
+    let mut ingested = plan.into_ingested(config, vec![leavers, others]);
+    let Some((state, streamed)) = audit else {
+        return Ok((ingested, None));
+    };
+    ingested.tables.set_streamed_rows(Audit, streamed.rows);
+    ingested.files.extend(streamed.files);
+    ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
+    ingested.rejected.extend(streamed.rejected);
+    ingested.rejected.sort();
     let ctx = CheckCtx {
         period,
         policy: &config.policy,
@@ -244,21 +262,39 @@ fn stream_audit(
         tables: &ingested.tables,
         files: &ingested.files,
     };
-    let mut state = checks::audit::AuditState::new(&ctx, leavers);
-    let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut state)?;
-    if state.rescan() {
-        ingest::audit::stream(config, &ingested.planned, &observer::Silent, &mut state)?;
-    }
-    let leavers_declared = ingested.tables.rows(config::InputKind::Leavers).is_some();
+    let leavers_declared = ingested.tables.rows(Leavers).is_some();
     let outcome = state.finish(&ctx, leavers_declared);
-    ingested
-        .tables
-        .set_streamed_rows(config::InputKind::Audit, streamed.rows);
-    ingested.files.extend(streamed.files);
-    ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
-    ingested.rejected.extend(streamed.rejected);
-    ingested.rejected.sort();
-    Ok(Some(outcome))
+    Ok((ingested, Some(outcome)))
+}
+
+/// Streams the audit inputs through the access and logging checks' state (twice when
+/// out-of-order files need some logins judged again). `None` when no audit input is
+/// declared.
+fn stream_audit(
+    config: &Config,
+    period: &Period,
+    catalog: &Catalog,
+    planned: &[ingest::PlannedFile],
+    leavers: &ingest::TablesRead,
+    observer: &dyn Observer,
+) -> Result<Option<(checks::audit::AuditState, ingest::audit::Streamed)>, Error> {
+    if config.inputs_of(config::InputKind::Audit).next().is_none() {
+        return Ok(None);
+    }
+    let ctx = CheckCtx {
+        period,
+        policy: &config.policy,
+        organisation: &config.organisation,
+        catalog,
+        tables: &leavers.tables,
+        files: &leavers.files,
+    };
+    let mut state = checks::audit::AuditState::new(&ctx, checks::read_leavers(&leavers.tables)?);
+    let streamed = ingest::audit::stream(config, planned, observer, &mut state)?;
+    if state.rescan() {
+        ingest::audit::stream(config, planned, &observer::Silent, &mut state)?;
+    }
+    Ok(Some((state, streamed)))
 }
 
 /// Renders every file of the pack but the manifest, from the one assessment.
@@ -384,6 +420,7 @@ pub fn check(
 pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, Error> {
     let mut ingested = ingest::ingest(config, observer)?;
     let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut CountOnly)?;
+    observer.finish_reading();
     ingested.files.extend(streamed.files);
     ingested.rejected.extend(streamed.rejected);
     ingested.rejected.sort();

@@ -145,48 +145,97 @@ fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>,
 /// Reads every declared input except the audit logs, which are streamed once through
 /// [`audit::stream`] instead of being collected (they are the large input).
 pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Error> {
+    let plan = plan_reading(config, observer)?;
+    let tables = read_tables(
+        config,
+        &plan.files,
+        |kind| kind != InputKind::Audit,
+        observer,
+    )?;
+    Ok(plan.into_ingested(config, vec![tables]))
+}
+
+/// The files every input resolves to, and the warnings resolving gave.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// The plan and the tables read by one or more [`read_tables`] calls, as one. Every
+    /// kind the config declares counts as declared (audit too, though it is streamed).
+    pub fn into_ingested(self, config: &Config, parts: Vec<TablesRead>) -> Ingested {
+        let mut ingested = Ingested {
+            warnings: self.warnings,
+            planned: self.files,
+            ..Ingested::default()
+        };
+        ingested
+            .tables
+            .declared
+            .extend(config.inputs.iter().map(|input| input.kind));
+        for part in parts {
+            ingested.tables.tables.extend(part.tables.tables);
+            ingested.tables.declared.extend(part.tables.declared);
+            ingested.files.extend(part.files);
+            ingested.rejected.extend(part.rejected);
+        }
+        ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
+        ingested.rejected.sort();
+        ingested
+    }
+}
+
+/// Resolves every input to its files and tells the observer how much there is to read.
+pub fn plan_reading(config: &Config, observer: &dyn Observer) -> Result<Plan, Error> {
     let mut warnings = Vec::new();
-    let planned = plan(config, &mut warnings)?;
-    let total_bytes: u64 = planned
+    let files = plan(config, &mut warnings)?;
+    let total_bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())
         .map(|m| m.len())
         .sum();
     observer.start_reading(total_bytes);
+    Ok(Plan { files, warnings })
+}
+
+/// What [`read_tables`] read: the tables of some kinds, their files and rejected rows.
+#[derive(Debug, Default)]
+pub struct TablesRead {
+    pub tables: Tables,
+    pub files: Vec<InputFile>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Reads the planned files of the kinds `wanted` selects into their canonical tables
+/// (never audit: it is streamed). Independent kinds can be read on different threads.
+pub fn read_tables(
+    config: &Config,
+    planned: &[PlannedFile],
+    wanted: impl Fn(InputKind) -> bool,
+    observer: &dyn Observer,
+) -> Result<TablesRead, Error> {
+    let wanted = |kind: InputKind| kind != InputKind::Audit && wanted(kind);
     let mut builders: BTreeMap<InputKind, TableBuilder> = config
         .inputs
         .iter()
-        .filter(|input| input.kind != InputKind::Audit)
+        .filter(|input| wanted(input.kind))
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
-    let mut files = Vec::new();
-    let mut rejected = Vec::new();
-    for file in &planned {
+    let mut read = TablesRead::default();
+    for file in planned {
         let input = &config.inputs[file.input_index];
         let Some(builder) = builders.get_mut(&input.kind) else {
             continue;
         };
-        files.push(read_file(file, input, builder, &mut rejected, observer)?);
+        let stats = read_file(file, input, builder, &mut read.rejected, observer)?;
+        read.files.push(stats);
     }
-    let mut tables = Tables {
-        declared: config.inputs.iter().map(|input| input.kind).collect(),
-        ..Tables::default()
-    };
-    let kinds: BTreeSet<InputKind> = builders.keys().copied().collect();
-    for kind in kinds {
-        if let Some(builder) = builders.remove(&kind) {
-            tables.insert(kind, builder.finish()?);
-        }
+    for (kind, builder) in builders {
+        read.tables.insert(kind, builder.finish()?);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    rejected.sort();
-    Ok(Ingested {
-        tables,
-        files,
-        rejected,
-        warnings,
-        planned,
-    })
+    Ok(read)
 }
 
 /// Reads one file of one input into `rows`, hashing it on the way.

@@ -188,7 +188,6 @@ pub fn stream(
         streamed.rows += read.rows;
         streamed.files.push(read);
     }
-    observer.finish_reading();
     streamed.files.sort_by(|a, b| a.path.cmp(&b.path));
     streamed.rejected.sort();
     Ok(streamed)
