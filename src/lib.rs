@@ -96,7 +96,7 @@ pub fn assess(
     // Read before the evidence: a bad attestation or waiver fails fast (exit 2).
     let declarations = load_declarations(config, &catalog)?;
     Template::built_in(&options.template)?;
-    let (ingested, audit) = read_evidence(config, &period, &catalog, observer)?;
+    let (ingested, evidence) = read_evidence(config, &period, &catalog, observer)?;
     observer.stage("checks");
     let ctx = CheckCtx {
         period: &period,
@@ -106,7 +106,7 @@ pub fn assess(
         tables: &ingested.tables,
         files: &ingested.files,
     };
-    let mut results = checks::run_all(&ctx, audit)?;
+    let mut results = checks::complete(&ctx, evidence.tables, evidence.audit);
     let last_day = period.last_local_day();
     let waivers = model::apply_waivers(&mut results.findings, &declarations.waivers, last_day);
     let attestations = in_catalogue_order(
@@ -220,21 +220,41 @@ fn declaration_warnings(
     warnings
 }
 
+/// What the checks found while the evidence was read.
+struct EarlyResults {
+    /// The checks over the collected tables ([`checks::run_tables`]).
+    tables: checks::CheckResults,
+    /// The access and logging checks, when an audit input is declared.
+    audit: Option<checks::audit::AuditOutcome>,
+}
+
 /// Reads every input: the leavers first (the audit stream judges logins against them),
 /// then the audit logs streamed through the access and logging checks' state on every
-/// core while the other tables are read on a thread of their own (SPEC §13).
+/// core while, on a thread of their own, the other tables are read and their checks
+/// run (SPEC §13).
 fn read_evidence(
     config: &Config,
     period: &Period,
     catalog: &Catalog,
     observer: &dyn Observer,
-) -> Result<(ingest::Ingested, Option<checks::audit::AuditOutcome>), Error> {
+) -> Result<(ingest::Ingested, EarlyResults), Error> {
     use config::InputKind::{Audit, Leavers};
     let plan = ingest::plan_reading(config, observer)?;
     let leavers = ingest::read_tables(config, &plan.files, |kind| kind == Leavers, observer)?;
     let (others, audit) = std::thread::scope(|scope| {
-        let others = scope
-            .spawn(|| ingest::read_tables(config, &plan.files, |kind| kind != Leavers, observer));
+        let others = scope.spawn(|| {
+            let read = ingest::read_tables(config, &plan.files, |kind| kind != Leavers, observer)?;
+            let ctx = CheckCtx {
+                period,
+                policy: &config.policy,
+                organisation: &config.organisation,
+                catalog,
+                tables: &read.tables,
+                files: &read.files,
+            };
+            let results = checks::run_tables(&ctx)?;
+            Ok::<_, Error>((read, results))
+        });
         let audit = stream_audit(config, period, catalog, &plan.files, &leavers, observer);
         let others = others
             .join()
@@ -243,11 +263,17 @@ fn read_evidence(
     });
     observer.finish_reading();
     // The error a sequential read would meet first: the tables are read before the logs.
-    let others = others?;
+    let (others, tables) = others?;
     let audit = audit?;
     let mut ingested = plan.into_ingested(config, vec![leavers, others]);
     let Some((state, streamed)) = audit else {
-        return Ok((ingested, None));
+        return Ok((
+            ingested,
+            EarlyResults {
+                tables,
+                audit: None,
+            },
+        ));
     };
     ingested.tables.set_streamed_rows(Audit, streamed.rows);
     ingested.files.extend(streamed.files);
@@ -263,8 +289,8 @@ fn read_evidence(
         files: &ingested.files,
     };
     let leavers_declared = ingested.tables.rows(Leavers).is_some();
-    let outcome = state.finish(&ctx, leavers_declared);
-    Ok((ingested, Some(outcome)))
+    let audit = Some(state.finish(&ctx, leavers_declared));
+    Ok((ingested, EarlyResults { tables, audit }))
 }
 
 /// Streams the audit inputs through the access and logging checks' state (twice when

@@ -80,11 +80,13 @@ pub fn run_all(
     ctx: &CheckCtx<'_>,
     audit: Option<audit::AuditOutcome>,
 ) -> Result<CheckResults, Error> {
+    Ok(complete(ctx, run_tables(ctx)?, audit))
+}
+
+/// The checks over the collected tables — availability, backups, monitoring. They need
+/// nothing from the audit stream, so a report runs them while the logs are still read.
+pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
     let mut results = CheckResults::default();
-    if let Some(audit) = audit {
-        results.findings.extend(audit.findings);
-        results.evidence.extend(audit.evidence);
-    }
     if let Some((findings, table)) = monitoring::run(ctx)? {
         results.findings.extend(findings);
         results
@@ -103,6 +105,21 @@ pub fn run_all(
         results.evidence.extend(backup.evidence);
         results.backups = backup.sources;
     }
+    Ok(results)
+}
+
+/// Adds the audit stream's rows and the rejected-rows check to what [`run_tables`]
+/// found, a `not_evaluated` row for every check without one, the policy floors, and
+/// sorts. `ctx` must hold every table and every file read.
+pub fn complete(
+    ctx: &CheckCtx<'_>,
+    mut results: CheckResults,
+    audit: Option<audit::AuditOutcome>,
+) -> CheckResults {
+    if let Some(audit) = audit {
+        results.findings.extend(audit.findings);
+        results.evidence.extend(audit.evidence);
+    }
     let (rejected_findings, rejected_evidence) = inputs::rejected_rows(ctx);
     results.findings.extend(rejected_findings);
     if let Some(table) = rejected_evidence {
@@ -119,7 +136,7 @@ pub fn run_all(
     results
         .findings
         .sort_by(|a, b| (a.check.as_str(), &a.subject).cmp(&(b.check.as_str(), &b.subject)));
-    Ok(results)
+    results
 }
 
 fn not_evaluated(ctx: &CheckCtx<'_>, check: CheckId) -> Finding {

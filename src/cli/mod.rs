@@ -41,7 +41,7 @@ pub fn run() -> ExitCode {
 
 fn execute(cli: Cli) -> Result<u8, Error> {
     let show_progress = !cli.quiet && std::io::stderr().is_terminal();
-    let progress = Progress::new(show_progress);
+    let progress = Progress::new(show_progress, cli.verbose);
     let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let options = |period: &PeriodArgs,
                    template: String,
