@@ -45,6 +45,16 @@ impl GapTracker {
                 }
                 return;
             }
+            if time > hot.end + MERGE && self.hot_next.is_none() {
+                // In order, beyond reach, nothing stored after: a sparse log's next stretch.
+                self.stretches.insert(hot.start, (hot.end, hot.inner));
+                *hot = Stretch {
+                    start: time,
+                    end: time,
+                    inner: 0,
+                };
+                return;
+            }
         }
         self.cool();
         self.merge(time);
@@ -166,6 +176,12 @@ mod tests {
                 i * 3_000
             };
             times.push(base + jitter);
+        }
+        // And a sparse log in order (gaps of 5 to 30 s), with a few late events.
+        let mut t = 0;
+        for i in 0..3000 {
+            t += 5_000 + (i * 7_919) % 25_000;
+            times.push(if i % 500 == 499 { t - 400_000 } else { t });
         }
         let mut hot = GapTracker::default();
         for &t in &times {

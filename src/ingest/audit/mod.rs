@@ -110,18 +110,39 @@ impl ChainLinks {
     }
 }
 
-/// Whether `claimed` is the lowercase (or uppercase) hex of `hash`.
+/// Whether `claimed` is the hex of `hash`, in either case. (Once per audit line: the
+/// hash is spelt out in lowercase and compared as one block first.)
 fn hex_matches(claimed: &str, hash: &[u8; 32]) -> bool {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let claimed = claimed.as_bytes();
-    claimed.len() == 64
-        && hash
-            .iter()
-            .zip(claimed.chunks_exact(2))
-            .all(|(byte, pair)| {
-                pair[0].to_ascii_lowercase() == DIGITS[usize::from(byte >> 4)]
-                    && pair[1].to_ascii_lowercase() == DIGITS[usize::from(byte & 15)]
-            })
+    if claimed.len() != 64 {
+        return false;
+    }
+    let mut lower = [0u8; 64];
+    for (pair, byte) in lower.chunks_exact_mut(2).zip(hash) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 15)];
+    }
+    claimed == lower || claimed.eq_ignore_ascii_case(&lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_matches_in_either_case_and_only_in_full() {
+        let hash = line_hash(b"hello\r\n");
+        let hex = crate::ingest::hex(&hash);
+        assert_eq!(hash, line_hash(b"hello"), "the terminator is not hashed");
+        assert!(hex_matches(&hex, &hash));
+        assert!(hex_matches(&hex.to_uppercase(), &hash));
+        assert!(!hex_matches(&hex[..63], &hash));
+        assert!(!hex_matches(&format!("{hex}0"), &hash));
+        let mut other = hex.into_bytes();
+        other[63] = if other[63] == b'0' { b'1' } else { b'0' };
+        assert!(!hex_matches(std::str::from_utf8(&other).unwrap(), &hash));
+    }
 }
 
 /// The checks' side of the stream. Implementations keep only what their answers need.

@@ -18,7 +18,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use super::Claim;
 use crate::config::InputKind;
 use crate::ingest::schema::{columns, missing_required, ColumnSpec, ValueType};
-use crate::ingest::values::{parse_value, Raw, Value};
+use crate::ingest::values::{parse_time, parse_value, Raw, Value};
 use crate::model::Millis;
 
 /// The canonical audit columns, in `schema::AUDIT` order (a test holds them together).
@@ -208,6 +208,7 @@ impl<'de> Visitor<'de> for FieldsVisitor {
 }
 
 /// A key of a line: which canonical column it names, if any (read without allocating).
+/// ([`column_of`] lists the keys; a test holds it to `COLUMNS`.)
 struct Column(Option<usize>);
 
 impl<'de> Deserialize<'de> for Column {
@@ -226,21 +227,27 @@ impl Visitor<'_> for ColumnVisitor {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Column, E> {
-        Ok(Column(match key {
-            "time" => Some(0),
-            "actor" => Some(1),
-            "action" => Some(2),
-            "outcome" => Some(3),
-            "role" => Some(4),
-            "tenant" => Some(5),
-            "mfa" => Some(6),
-            "target" => Some(7),
-            "ticket" => Some(8),
-            "ip" => Some(9),
-            "event_id" => Some(10),
-            "prev_hash" => Some(11),
-            _ => None,
-        }))
+        Ok(Column(column_of(key)))
+    }
+}
+
+/// Which canonical column `key` names, if any (a `match`: no string comparisons but
+/// for the one candidate of the key's length and first bytes).
+fn column_of(key: &str) -> Option<usize> {
+    match key {
+        "time" => Some(0),
+        "actor" => Some(1),
+        "action" => Some(2),
+        "outcome" => Some(3),
+        "role" => Some(4),
+        "tenant" => Some(5),
+        "mfa" => Some(6),
+        "target" => Some(7),
+        "ticket" => Some(8),
+        "ip" => Some(9),
+        "event_id" => Some(10),
+        "prev_hash" => Some(11),
+        _ => None,
     }
 }
 
@@ -274,6 +281,9 @@ pub fn read_line(bytes: &[u8]) -> Result<Fields<'_>, String> {
 /// escapes, duplicated keys, bad JSON), which the general parsers then read.
 fn scan_flat(line: &str) -> Option<Fields<'_>> {
     let bytes = line.as_bytes();
+    if needs_general_parser(bytes) {
+        return None;
+    }
     let mut at = skip_whitespace(bytes, 0);
     if bytes.get(at) != Some(&b'{') {
         return None;
@@ -303,8 +313,7 @@ fn scan_flat(line: &str) -> Option<Fields<'_>> {
                 b'n' if bytes[at..].starts_with(b"null") => (Field::Null, at + 4),
                 _ => return None,
             };
-            let column: Result<Column, de::value::Error> = ColumnVisitor.visit_str(key);
-            if let Ok(Column(Some(i))) = column {
+            if let Some(i) = column_of(key) {
                 if fields.0[i] != Field::Absent {
                     return None;
                 }
@@ -333,37 +342,20 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 }
 
 /// The string whose first byte is at `start` (after its opening quote) and the index
-/// after its closing quote; `None` if it holds an escape or a control character (the
-/// general parsers read or refuse those) or does not end.
+/// after its closing quote; `None` if it does not end. [`scan_flat`] has made sure the
+/// line holds no escape and no control character, so the next quote ends the string.
 fn plain_string(line: &str, start: usize) -> Option<(&str, usize)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let bytes = line.as_bytes();
-    let mut at = start;
-    // Eight bytes at a time: is any of them a quote, a backslash or below 0x20? (The
-    // lowest flagged byte is exact; flags above it may be spurious, and are not used.)
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-        let flags = zero_in(v ^ (ONES * u64::from(b'"')))
-            | zero_in(v ^ (ONES * u64::from(b'\\')))
-            | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
-        if flags != 0 {
-            at += (flags.trailing_zeros() / 8) as usize;
-            break;
-        }
-        at += 8;
-    }
-    loop {
-        match *bytes.get(at)? {
-            b'"' => return Some((line.get(start..at)?, at + 1)),
-            b'\\' => return None,
-            byte if byte < 0x20 => return None,
-            _ => at += 1,
-        }
-    }
+    let end = start + memchr::memchr(b'"', line.as_bytes().get(start..)?)?;
+    Some((line.get(start..end)?, end + 1))
+}
+
+/// Whether `bytes` holds a backslash or a control character: then a string in it may
+/// have an escape, or be refused by JSON, and the general parsers decide.
+fn needs_general_parser(bytes: &[u8]) -> bool {
+    // Without an early exit, so the compiler looks at many bytes at a time.
+    bytes
+        .iter()
+        .fold(false, |found, &b| found | (b < 0x20) | (b == b'\\'))
 }
 
 /// A typed audit event whose text borrows from its line where it can.
@@ -404,14 +396,21 @@ impl<'a> Typing<'a> {
 /// column order, is the rejection reason — as [`parse_value`] words it for every path.
 pub fn type_fields(fields: Fields<'_>, timezone: Option<Tz>) -> Result<Typed<'_>, String> {
     let specs = columns(InputKind::Audit);
-    let mut typed: [Typing<'_>; 12] = Default::default();
-    for ((slot, field), spec) in typed.iter_mut().zip(fields.0).zip(specs) {
-        *slot = type_one(spec, field, timezone)?;
-        if spec.required && matches!(slot, Typing::Null) {
+    let mut fields = fields.0;
+    let mut column = |i: usize| {
+        let spec = &specs[i];
+        let typed = type_one(spec, std::mem::take(&mut fields[i]), timezone)?;
+        if spec.required && matches!(typed, Typing::Null) {
             return Err(missing_required(spec.name));
         }
-    }
-    let [time, actor, action, outcome, role, tenant, mfa, target, ticket, ip, _, _] = typed;
+        Ok(typed)
+    };
+    // In column order, so the first problem is the one reported.
+    let (time, actor, action, outcome) = (column(0)?, column(1)?, column(2)?, column(3)?);
+    let (role, tenant, mfa, target) = (column(4)?, column(5)?, column(6)?, column(7)?);
+    let (ticket, ip) = (column(8)?, column(9)?);
+    column(10)?; // event_id and prev_hash: typed (a row is refused on them), not kept.
+    column(11)?;
     let (Typing::Time(time), Some(actor), Some(action), Some(outcome)) =
         (time, actor.text(), action.text(), outcome.text())
     else {
@@ -429,16 +428,18 @@ pub fn type_fields(fields: Fields<'_>, timezone: Option<Tz>) -> Result<Typed<'_>
             _ => None,
         },
         target: target.text(),
-        ticket: ticket.text().filter(|t| !t.trim().is_empty()),
+        ticket: ticket.text(),
         ip: ip.text(),
     })
 }
 
-/// Empty or only white space (checked from both ends: usually one byte decides).
+/// Empty or only white space (usually the first byte decides).
 fn is_blank(text: &str) -> bool {
-    let starts_blank = text.chars().next().is_none_or(char::is_whitespace);
-    let ends_blank = text.chars().next_back().is_none_or(char::is_whitespace);
-    starts_blank && ends_blank && text.trim().is_empty()
+    match text.as_bytes().first() {
+        // A visible ASCII character first: not blank, without a look at the rest.
+        Some(&first) if first > b' ' && first.is_ascii() => false,
+        _ => text.trim().is_empty(),
+    }
 }
 
 fn type_one<'a>(
@@ -446,8 +447,17 @@ fn type_one<'a>(
     field: Field<'a>,
     timezone: Option<Tz>,
 ) -> Result<Typing<'a>, String> {
-    // The common cases, borrowed: free text, and an enumerated value already canonical.
+    if let Field::Absent | Field::Null = field {
+        return Ok(Typing::Null);
+    }
+    // The common cases, borrowed: free text, and an enumerated value already canonical;
+    // and a time, without the general match.
     if let Field::Text(text) = &field {
+        if spec.ty == ValueType::Time && !is_blank(text) {
+            return parse_time(text, timezone)
+                .map(Typing::Time)
+                .map_err(|why| format!("`{}` is `{text}`: {why}", spec.name));
+        }
         if spec.ty == ValueType::Text && !is_blank(text) {
             let canonical = match spec.allowed {
                 None => true,
@@ -490,6 +500,17 @@ mod tests {
         for (i, name) in COLUMNS.iter().enumerate() {
             let key: Result<Column, serde::de::value::Error> = ColumnVisitor.visit_str(name);
             assert_eq!(key.map(|c| c.0), Ok(Some(i)), "{name}");
+        }
+        for other in [
+            "",
+            "tim",
+            "times",
+            "time\0",
+            "Time",
+            "prev_hash_",
+            "a_key_longer_than_15",
+        ] {
+            assert_eq!(column_of(other), None, "{other:?}");
         }
     }
 
@@ -631,6 +652,20 @@ mod tests {
             scanned > 1000,
             "the scanner takes the plain lines ({scanned})"
         );
+    }
+
+    #[test]
+    fn lines_with_escapes_or_control_characters_go_to_the_general_parsers() {
+        for (i, special) in [b'\\', 0x00, 0x09, 0x1f].into_iter().enumerate() {
+            for at in 0..20 {
+                let mut line = vec![b'a'; 20];
+                line[at] = special;
+                assert!(needs_general_parser(&line), "{i} at {at}");
+            }
+        }
+        let plain: Vec<u8> = (0x20..=0xff).filter(|&b| b != b'\\').collect();
+        assert!(!needs_general_parser(&plain));
+        assert!(!needs_general_parser(b""));
     }
 
     #[test]
