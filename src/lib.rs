@@ -97,7 +97,15 @@ pub fn assess(
     let declarations = load_declarations(config, &catalog)?;
     Template::built_in(&options.template)?;
     let mut ingested = ingest::ingest(config, observer)?;
-    let audit = stream_audit(config, &period, &catalog, &mut ingested, observer)?;
+    let declared = declared_tenants(config, &ingested.planned);
+    let audit = stream_audit(
+        config,
+        &period,
+        &catalog,
+        &mut ingested,
+        &declared,
+        observer,
+    )?;
     observer.stage("checks");
     let ctx = CheckCtx {
         period: &period,
@@ -106,6 +114,7 @@ pub fn assess(
         catalog: &catalog,
         tables: &ingested.tables,
         files: &ingested.files,
+        file_tenants: &declared,
     };
     let mut results = checks::run_all(&ctx, audit)?;
     let last_day = period.last_local_day();
@@ -158,6 +167,26 @@ pub fn assess(
 pub fn load_declarations(config: &Config, catalog: &Catalog) -> Result<Declarations, Error> {
     let control_ids: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
     Declarations::load(&config.controls, &control_ids)
+}
+
+/// Input files (as the pack shows their paths) and native audit inputs (their `path`
+/// as written, the `logging.*` subject) whose `[[input]]` declares a `tenant`.
+fn declared_tenants(
+    config: &Config,
+    planned: &[ingest::PlannedFile],
+) -> std::collections::BTreeMap<String, String> {
+    let mut declared = std::collections::BTreeMap::new();
+    for input in &config.inputs {
+        if let Some(tenant) = &input.tenant {
+            declared.insert(input.path_text.clone(), tenant.clone());
+        }
+    }
+    for file in planned {
+        if let Some(tenant) = &config.inputs[file.input_index].tenant {
+            declared.insert(file.display.clone(), tenant.clone());
+        }
+    }
+    declared
 }
 
 /// Attestations sorted as the catalogue lists their controls.
@@ -229,6 +258,7 @@ fn stream_audit(
     period: &Period,
     catalog: &Catalog,
     ingested: &mut ingest::Ingested,
+    declared: &std::collections::BTreeMap<String, String>,
     observer: &dyn Observer,
 ) -> Result<Option<checks::audit::AuditOutcome>, Error> {
     if config.inputs_of(config::InputKind::Audit).next().is_none() {
@@ -243,6 +273,7 @@ fn stream_audit(
         catalog,
         tables: &ingested.tables,
         files: &ingested.files,
+        file_tenants: declared,
     };
     let mut state = checks::audit::AuditState::new(&ctx, leavers);
     let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut state)?;

@@ -33,6 +33,9 @@ pub struct CheckCtx<'a> {
     pub catalog: &'a Catalog,
     pub tables: &'a Tables,
     pub files: &'a [InputFile],
+    /// Input files (as the pack shows their paths) whose `[[input]]` declares a
+    /// `tenant`, with that tenant: every row such a file holds is that tenant's.
+    pub file_tenants: &'a BTreeMap<String, String>,
 }
 
 impl CheckCtx<'_> {

@@ -10,9 +10,9 @@ mod status;
 mod waivers;
 
 pub use assessment::{
-    Assessment, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding, Incident, InputFile,
-    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, SourceBackups, StatusCounts,
-    Unit,
+    Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding,
+    Incident, InputFile, MaintenanceWindow, Organisation, Rejected, ServiceAvailability,
+    SourceBackups, StatusCounts, Unit,
 };
 pub use attestations::{
     assess_attestations, Attestation, AttestationEntry, AttestationKind, AttestationState,

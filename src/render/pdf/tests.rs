@@ -285,6 +285,8 @@ fn assessment_with_backups() -> Assessment {
     assessment.backups = vec![
         SourceBackups {
             source: "db-main".to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
             successes: db_successes,
             offsite: (0..31).map(|n| start + (n * 24 + 3) * HOUR).collect(),
             failed: failed.clone(),
@@ -296,6 +298,8 @@ fn assessment_with_backups() -> Assessment {
         },
         SourceBackups {
             source: "files".to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
             successes: files_successes,
             offsite: Vec::new(),
             failed: Vec::new(),
