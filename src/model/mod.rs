@@ -7,6 +7,7 @@ mod attestations;
 mod check_id;
 mod rollup;
 mod status;
+mod tenant;
 mod waivers;
 
 pub use assessment::{
@@ -21,6 +22,10 @@ pub use attestations::{
 pub use check_id::CheckId;
 pub use rollup::roll_up_controls;
 pub use status::{ControlStatus, Status};
+pub use tenant::{
+    drop_ip_addresses, Identity, NameKind, Names, SupportAccess, Tenancy, TenantScope,
+    UnknownTenant, FOREIGN, IP, REASON_WITHHELD,
+};
 pub use waivers::{
     apply_waivers, Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS,
 };
