@@ -67,6 +67,27 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// SPEC §2, §9: `--tenant` scopes a per-tenant template (`due-diligence`), and such
+    /// a template needs one; a platform-wide pack for a customer, or a monthly pack
+    /// silently cut to one tenant, would be the wrong document.
+    pub fn check_tenant(&self, template: &Template) -> Result<(), Error> {
+        match (&self.tenant, template.per_tenant) {
+            (None, true) => Err(Error::Usage(format!(
+                "--template {} needs --tenant ID: the pack is scoped to one tenant",
+                template.name
+            ))),
+            (Some(_), false) => Err(Error::Usage(format!(
+                "--tenant: the {} template is platform-wide; scope a pack to a tenant with --template {}",
+                template.name,
+                Template::per_tenant_names().join(" or --template ")
+            ))),
+            (Some(tenant), true) if !is_tenant_id(tenant) => Err(Error::Usage(format!(
+                "--tenant `{tenant}`: expected a tenant id as the evidence writes it (not empty, no path separators or control characters)"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     pub fn resolve_period(&self, config: &Config) -> Result<Period, Error> {
         let tz = config.organisation.timezone;
         match &self.period {
@@ -75,6 +96,16 @@ impl RunOptions {
             PeriodChoice::Range { from, to } => Period::range(from, to, tz),
         }
     }
+}
+
+/// A tenant id that is safe in the default pack directory name.
+fn is_tenant_id(tenant: &str) -> bool {
+    !tenant.trim().is_empty()
+        && tenant != "."
+        && tenant != ".."
+        && !tenant
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// The catalogue the config asks for: built in, or `[controls].catalog`.
@@ -95,15 +126,23 @@ pub fn assess(
     let catalog = load_catalog(config)?;
     // Read before the evidence: a bad attestation or waiver fails fast (exit 2).
     let declarations = load_declarations(config, &catalog)?;
-    Template::built_in(&options.template)?;
+    let template = Template::built_in(&options.template)?;
+    options.check_tenant(&template)?;
     let mut ingested = ingest::ingest(config, observer)?;
     let declared = declared_tenants(config, &ingested.planned);
+    let mut tenancy = options
+        .tenant
+        .as_deref()
+        .map(|tenant| checks::tenancy::TenancyReader::new(tenant, &period, &declared));
     let audit = stream_audit(
         config,
         &period,
         &catalog,
         &mut ingested,
         &declared,
+        tenancy
+            .as_mut()
+            .map(|reader| reader as &mut (dyn ingest::audit::AuditConsumer + Send)),
         observer,
     )?;
     observer.stage("checks");
@@ -136,9 +175,6 @@ pub fn assess(
         &attestations,
         &results.findings,
     ));
-    if options.tenant.is_some() {
-        warnings.push("--tenant: tenant scoping and redaction are not applied by this version yet; the pack is platform-wide".to_string());
-    }
     let assessment = Assessment {
         tool_version: TOOL_VERSION,
         generated_at: options.generated_at,
@@ -160,13 +196,37 @@ pub fn assess(
         attestations,
         signers: Vec::new(),
     };
+    let assessment = match (options.tenant.as_deref(), tenancy) {
+        (Some(tenant), Some(reader)) => {
+            let tenancy = reader.finish(&checks::read_leavers(&ingested.tables)?);
+            scope_to_tenant(assessment, tenant, tenancy, &catalog, &mut warnings)?
+        }
+        _ => assessment,
+    };
     Ok((assessment, warnings))
 }
 
-/// The attestations and waivers `[controls]` declares, checked against the catalogue.
-pub fn load_declarations(config: &Config, catalog: &Catalog) -> Result<Declarations, Error> {
-    let control_ids: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
-    Declarations::load(&config.controls, &control_ids)
+/// The platform-wide assessment scoped to `tenant` (SPEC §9). Refuses, rather than
+/// writes, a pack that would still name another tenant.
+fn scope_to_tenant(
+    assessment: Assessment,
+    tenant: &str,
+    tenancy: model::Tenancy,
+    catalog: &Catalog,
+    warnings: &mut Vec<String>,
+) -> Result<Assessment, Error> {
+    let scope = model::TenantScope::new(tenant, tenancy, &assessment)
+        .map_err(|unknown| Error::Usage(unknown.to_string()))?;
+    warnings.extend(scope.warnings.iter().cloned());
+    let scoped = assessment.scoped_to(&scope, catalog);
+    let leaks = scope.leaks(&scoped);
+    if !leaks.is_empty() {
+        return Err(Error::Render {
+            what: "the due-diligence pack",
+            message: format!("it would still name another tenant: {}", leaks.join("; ")),
+        });
+    }
+    Ok(scoped)
 }
 
 /// Input files (as the pack shows their paths) and native audit inputs (their `path`
@@ -187,6 +247,12 @@ fn declared_tenants(
         }
     }
     declared
+}
+
+/// The attestations and waivers `[controls]` declares, checked against the catalogue.
+pub fn load_declarations(config: &Config, catalog: &Catalog) -> Result<Declarations, Error> {
+    let control_ids: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
+    Declarations::load(&config.controls, &control_ids)
 }
 
 /// Attestations sorted as the catalogue lists their controls.
@@ -251,7 +317,8 @@ fn declaration_warnings(
 }
 
 /// Streams the audit inputs through the access and logging checks' state (twice when
-/// out-of-order files need some logins judged again), and adds what was read to
+/// out-of-order files need some logins judged again), and through `also` (the
+/// tenancy reader of a due-diligence pack) in the first pass, and adds what was read to
 /// `ingested`. `None` when no audit input is declared.
 fn stream_audit(
     config: &Config,
@@ -259,6 +326,7 @@ fn stream_audit(
     catalog: &Catalog,
     ingested: &mut ingest::Ingested,
     declared: &std::collections::BTreeMap<String, String>,
+    also: Option<&mut (dyn ingest::audit::AuditConsumer + Send)>,
     observer: &dyn Observer,
 ) -> Result<Option<checks::audit::AuditOutcome>, Error> {
     if config.inputs_of(config::InputKind::Audit).next().is_none() {
@@ -276,7 +344,16 @@ fn stream_audit(
         file_tenants: declared,
     };
     let mut state = checks::audit::AuditState::new(&ctx, leavers);
-    let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut state)?;
+    let streamed = match also {
+        Some(also) => {
+            let mut both = checks::tenancy::Tee {
+                first: &mut state,
+                second: also,
+            };
+            ingest::audit::stream(config, &ingested.planned, observer, &mut both)?
+        }
+        None => ingest::audit::stream(config, &ingested.planned, observer, &mut state)?,
+    };
     if state.rescan() {
         ingest::audit::stream(config, &ingested.planned, &observer::Silent, &mut state)?;
     }

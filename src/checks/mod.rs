@@ -11,6 +11,7 @@ mod backup;
 mod frame;
 mod inputs;
 mod monitoring;
+pub mod tenancy;
 mod uptime;
 
 use std::collections::BTreeMap;

@@ -23,6 +23,9 @@ pub struct Template {
     pub title: String,
     pub audience: String,
     pub intro: String,
+    /// A pack of this template is scoped to one tenant (`--tenant`, SPEC §9).
+    #[serde(default)]
+    pub per_tenant: bool,
     #[serde(rename = "section")]
     pub sections: Vec<Section>,
 }
@@ -55,6 +58,14 @@ pub enum SectionKind {
 impl Template {
     pub fn names() -> Vec<&'static str> {
         BUILT_IN.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// The templates whose packs are scoped to one tenant.
+    pub fn per_tenant_names() -> Vec<&'static str> {
+        Template::names()
+            .into_iter()
+            .filter(|name| Template::built_in(name).is_ok_and(|t| t.per_tenant))
+            .collect()
     }
 
     pub fn built_in(name: &str) -> Result<Template, Error> {
