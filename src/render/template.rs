@@ -53,6 +53,12 @@ pub enum SectionKind {
     Soa,
     Waivers,
     EvidenceIndex,
+    /// Due diligence: the customer's usual questions, answered from the figures.
+    Answers,
+    /// Due diligence: where the tenant's data and its backup copies are.
+    DataLocation,
+    /// Due diligence: every support access to the tenant, with its ticket.
+    SupportAccess,
 }
 
 impl Template {
@@ -94,5 +100,10 @@ mod tests {
             assert_eq!(template.sections[0].kind, SectionKind::Cover);
         }
         assert!(Template::built_in("weekly").is_err());
+    }
+
+    #[test]
+    fn only_due_diligence_is_scoped_to_a_tenant() {
+        assert_eq!(Template::per_tenant_names(), ["due-diligence"]);
     }
 }
