@@ -154,6 +154,25 @@ pub struct SourceBackups {
     pub last_restore_test: Option<Millis>,
 }
 
+impl SourceBackups {
+    /// A source with nothing found yet: no tenant, no repository, no backup.
+    pub fn new(source: &str) -> SourceBackups {
+        SourceBackups {
+            source: source.to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
+            successes: Vec::new(),
+            offsite: Vec::new(),
+            failed: Vec::new(),
+            longest_gap: None,
+            longest_offsite_gap: None,
+            unencrypted: 0,
+            oldest_restorable: None,
+            last_restore_test: None,
+        }
+    }
+}
+
 /// One repository of a source's backups: where a copy of the data is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupRepository {

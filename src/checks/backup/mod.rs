@@ -110,17 +110,9 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             .map(|t| t.iter().filter(|r| r.tested < ctx.period.end).collect())
             .unwrap_or_default();
         let mut figures = SourceBackups {
-            source: source.clone(),
             tenants: tenants_of(backups.get(source).unwrap_or(&no_backups)),
             repositories: repositories(&source_backups, ctx),
-            successes: Vec::new(),
-            offsite: Vec::new(),
-            failed: Vec::new(),
-            longest_gap: None,
-            longest_offsite_gap: None,
-            unencrypted: 0,
-            oldest_restorable: None,
-            last_restore_test: None,
+            ..SourceBackups::new(source)
         };
         let in_period = |b: &&&Backup| b.finished >= ctx.period.start;
         figures.failed = source_backups

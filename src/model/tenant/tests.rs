@@ -35,7 +35,6 @@ fn finding(check: CheckId, subject: &str, status: Status, detail: &str) -> Findi
 
 fn source(name: &str, tenants: &[&str]) -> SourceBackups {
     SourceBackups {
-        source: name.to_string(),
         tenants: tenants.iter().map(|t| t.to_string()).collect(),
         repositories: vec![BackupRepository {
             repository: format!("{name}-offsite"),
@@ -44,14 +43,7 @@ fn source(name: &str, tenants: &[&str]) -> SourceBackups {
             successes: 31,
             last_success: None,
         }],
-        successes: Vec::new(),
-        offsite: Vec::new(),
-        failed: Vec::new(),
-        longest_gap: None,
-        longest_offsite_gap: None,
-        unencrypted: 0,
-        oldest_restorable: None,
-        last_restore_test: None,
+        ..SourceBackups::new(name)
     }
 }
 
