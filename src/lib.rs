@@ -10,7 +10,8 @@
 //!                                  │
 //!                                  ▼
 //!                 model::Assessment (the one result)
-//!                                  │
+//!                                  │  (due diligence: scoped to one tenant by
+//!                                  │   model::TenantScope, staff pseudonymised)
 //!          render: csv · json · junit · pdf  ──►  pack: signed PDF, SHA256SUMS(.sig)
 //! ```
 //!

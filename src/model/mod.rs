@@ -1,6 +1,8 @@
 //! The result model: one [`Assessment`] per run, built by the checks and read by every
 //! renderer. Nothing here reads files, prints or touches keys; renderers only format
-//! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree.
+//! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree. Tenant
+//! scoping and redaction ([`TenantScope`], [`Assessment::scoped_to`]) live here and
+//! nowhere else.
 
 mod assessment;
 mod attestations;
