@@ -8,7 +8,8 @@
 //! 1. **Rows** ([`rows`]): a row stays when it is the tenant's or platform-wide, and
 //!    goes when it names another tenant. What names another tenant is a [`Names`]
 //!    matcher built from the evidence ([`Tenancy`]): other tenants' ids, their backup
-//!    sources, their users, the input files declared for them. `access.support_ticket`
+//!    sources and their users as words, and the input files declared for them as whole
+//!    paths. `access.support_ticket`
 //!    keeps only the tenant's own row, and its evidence becomes every support access to
 //!    the tenant with its ticket. Evidence rows whose `tenant` is another's go, and the
 //!    `ip` column is dropped. `rejected.csv` keeps file and line, not the reason (a
@@ -112,6 +113,8 @@ impl fmt::Display for UnknownTenant {
 pub struct TenantScope {
     pub tenant: String,
     names: Names,
+    /// Input files and native audit inputs declared for another tenant.
+    foreign_paths: BTreeSet<String>,
     support: Vec<SupportAccess>,
     /// Backup sources whose rows name this tenant and others: left out (they cannot be
     /// shown without naming another tenant), for the operator to hear about.
@@ -146,12 +149,14 @@ impl TenantScope {
         };
         let mut entries: Vec<(String, NameKind)> = Vec::new();
         entries.extend(tenants.iter().map(|t| (t.clone(), kind_of(t))));
-        entries.extend(
-            tenancy
-                .declared
-                .iter()
-                .map(|(path, owner)| (path.clone(), kind_of(owner))),
-        );
+        // Paths match whole texts only: a directory declared for another tenant must
+        // not take the shared files beside or under it along.
+        let foreign_paths = tenancy
+            .declared
+            .iter()
+            .filter(|(_, owner)| owner.as_str() != tenant)
+            .map(|(path, _)| path.clone())
+            .collect();
         let mut warnings = Vec::new();
         for source in &assessment.backups {
             let kind = match source.tenants.as_slice() {
@@ -191,9 +196,16 @@ impl TenantScope {
         Ok(TenantScope {
             tenant: tenant.to_string(),
             names: Names::new(entries),
+            foreign_paths,
             support: tenancy.support,
             warnings,
         })
+    }
+
+    /// Whether `text` names another tenant: one of its names as a word, or, as the
+    /// whole text, the path of an input declared for it.
+    fn names_another_tenant(&self, text: &str) -> bool {
+        self.foreign_paths.contains(text) || self.names.mentions_foreign(text)
     }
 
     /// Every text of `assessment` that still names another tenant, with the name: empty
@@ -201,6 +213,9 @@ impl TenantScope {
     pub fn leaks(&self, assessment: &Assessment) -> Vec<String> {
         let mut leaks = Vec::new();
         redact::each_text(assessment, &mut |text| {
+            if self.foreign_paths.contains(text) {
+                leaks.push(format!("the path `{text}`"));
+            }
             for mention in self.names.mentions(text) {
                 if mention.kind == NameKind::Foreign {
                     leaks.push(format!("`{}` in `{text}`", self.names.name(mention.name)));

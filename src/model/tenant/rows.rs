@@ -30,7 +30,7 @@ impl Filter<'_> {
     }
 
     fn names_another_tenant(&self, text: &str) -> bool {
-        self.scope.names.mentions_foreign(text)
+        self.scope.names_another_tenant(text)
     }
 
     /// Whether a findings row (or an evidence row) with this subject is the tenant's
@@ -74,10 +74,14 @@ impl Filter<'_> {
             tables.insert(*check, table);
         }
         for finding in &mut kept {
-            if let Some(n) = unlisted.get(&(finding.check, finding.subject.clone())) {
-                finding.detail.push_str(&format!(
-                    "; {n} of these events were in other tenants and are not listed"
-                ));
+            match unlisted.get(&(finding.check, finding.subject.clone())) {
+                Some(1) => finding
+                    .detail
+                    .push_str("; 1 of its events was in another tenant and is not listed"),
+                Some(n) => finding.detail.push_str(&format!(
+                    "; {n} of its events were in other tenants and are not listed"
+                )),
+                None => {}
             }
         }
         self.add_placeholders(findings, &mut kept);

@@ -532,7 +532,7 @@ fn evidence_rows_in_another_tenant_go_are_counted_and_ip_addresses_are_dropped()
     assert!(
         patel
             .detail
-            .ends_with("; 1 of these events were in other tenants and are not listed"),
+            .ends_with("; 1 of its events was in another tenant and is not listed"),
         "{}",
         patel.detail
     );
@@ -653,6 +653,23 @@ fn a_source_of_several_tenants_is_left_out_with_a_warning() {
     );
     let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
     assert!(scoped.backups.iter().all(|b| b.source != "mixed-db"));
+}
+
+#[test]
+fn a_directory_declared_for_another_tenant_takes_only_its_own_path_along() {
+    let mut tenancy = tenancy();
+    tenancy
+        .declared
+        .insert("evidence/".to_string(), "globex".to_string());
+    let platform = platform();
+    let scope = TenantScope::new("acme", tenancy, &platform).expect("known");
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let inputs: Vec<&str> = scoped.inputs.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(inputs, ["evidence/acme/db.json", "evidence/ledger.csv"]);
+    assert!(!scope
+        .leaks(&platform)
+        .iter()
+        .any(|l| l.contains("`evidence/`")));
 }
 
 #[test]
