@@ -18,6 +18,15 @@ use crate::period::format_local;
 /// At most this many support accesses are listed; the evidence CSV has them all.
 const ACCESSES_SHOWN: usize = 200;
 
+/// `n` and the noun, singular for one: `1 incident`, `2 incidents`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The tenant the pack is for, as the report names it.
 fn tenant(assessment: &Assessment) -> &str {
     assessment.tenant.as_deref().unwrap_or("this tenant")
@@ -208,8 +217,12 @@ fn frequency_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         rows.push((
             source.source.clone(),
             format!(
-                "{} successful backups in the period; longest gap {}",
-                source.successes.len(),
+                "{} in the period; longest gap {}",
+                count(
+                    source.successes.len(),
+                    "successful backup",
+                    "successful backups"
+                ),
                 rpo.map_or("not measured".to_string(), |f| figure(f, "max"))
             ),
             finding_status(rpo),
@@ -217,8 +230,8 @@ fn frequency_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         rows.push((
             format!("{} (offsite)", source.source),
             format!(
-                "{} offsite copies in the period; longest gap {}",
-                source.offsite.len(),
+                "{} in the period; longest gap {}",
+                count(source.offsite.len(), "offsite copy", "offsite copies"),
                 offsite.map_or("not measured".to_string(), |f| figure(f, "max"))
             ),
             finding_status(offsite),
@@ -289,10 +302,10 @@ fn uptime_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
             (
                 service.service.clone(),
                 format!(
-                    "{} available (target {}%), {} incidents; monitored {} of the time",
+                    "{} available (target {}%), {}; monitored {} of the time",
                     percent(service.availability),
                     assessment.policy.uptime_target_percent,
-                    service.incidents,
+                    count(service.incidents, "incident", "incidents"),
                     percent(service.coverage)
                 ),
                 finding_status(availability),
@@ -317,8 +330,8 @@ fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
                 format!("no staff login under an MFA-required role ({roles}) in the period")
             } else {
                 format!(
-                    "{without} of {} staff accounts under MFA-required roles ({roles}) logged in without MFA at least once",
-                    mfa.len()
+                    "{without} of {} under MFA-required roles ({roles}) logged in without MFA at least once",
+                    count(mfa.len(), "staff account", "staff accounts")
                 )
             },
             counts_cell(&mfa),
@@ -326,10 +339,10 @@ fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         (
             "leavers".to_string(),
             format!(
-                "{} leavers' accounts, each to be deactivated within {}; {} accounts barred from logging in",
-                leavers.len(),
+                "{} (to be deactivated within {} of leaving); {} from logging in",
+                count(leavers.len(), "leaver's account", "leavers' accounts"),
                 format_duration(assessment.policy.leaver_deactivation_max),
-                barred.len()
+                count(barred.len(), "account barred", "accounts barred")
             ),
             counts_cell(&[leavers, barred].concat()),
         ),
@@ -361,16 +374,16 @@ fn logging_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         (
             "hash chains".to_string(),
             format!(
-                "{} audit files checked line by line for a broken prev_hash link",
-                integrity.len()
+                "{} checked line by line for a broken prev_hash link",
+                count(integrity.len(), "audit file", "audit files")
             ),
             counts_cell(&integrity),
         ),
         (
             "silences".to_string(),
             format!(
-                "{} audit sources checked for a silence over {}",
-                gaps.len(),
+                "{} checked for a silence over {}",
+                count(gaps.len(), "audit source", "audit sources"),
                 format_duration(assessment.policy.max_log_gap)
             ),
             counts_cell(&gaps),
