@@ -10,7 +10,8 @@
 //!                                  │
 //!                                  ▼
 //!                 model::Assessment (the one result)
-//!                                  │
+//!                                  │  (due diligence: scoped to one tenant by
+//!                                  │   model::TenantScope, staff pseudonymised)
 //!          render: csv · json · junit · pdf  ──►  pack: signed PDF, SHA256SUMS(.sig)
 //! ```
 //!
@@ -67,6 +68,27 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// SPEC §2, §9: `--tenant` scopes a per-tenant template (`due-diligence`), and such
+    /// a template needs one; a platform-wide pack for a customer, or a monthly pack
+    /// silently cut to one tenant, would be the wrong document.
+    pub fn check_tenant(&self, template: &Template) -> Result<(), Error> {
+        match (&self.tenant, template.per_tenant) {
+            (None, true) => Err(Error::Usage(format!(
+                "--template {} needs --tenant ID: the pack is scoped to one tenant",
+                template.name
+            ))),
+            (Some(_), false) => Err(Error::Usage(format!(
+                "--tenant: the {} template is platform-wide; scope a pack to a tenant with --template {}",
+                template.name,
+                Template::per_tenant_names().join(" or --template ")
+            ))),
+            (Some(tenant), true) if !is_tenant_id(tenant) => Err(Error::Usage(format!(
+                "--tenant `{tenant}`: expected a tenant id as the evidence writes it (not empty, no path separators or control characters)"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     pub fn resolve_period(&self, config: &Config) -> Result<Period, Error> {
         let tz = config.organisation.timezone;
         match &self.period {
@@ -75,6 +97,16 @@ impl RunOptions {
             PeriodChoice::Range { from, to } => Period::range(from, to, tz),
         }
     }
+}
+
+/// A tenant id that is safe in the default pack directory name.
+fn is_tenant_id(tenant: &str) -> bool {
+    !tenant.trim().is_empty()
+        && tenant != "."
+        && tenant != ".."
+        && !tenant
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// The catalogue the config asks for: built in, or `[controls].catalog`.
@@ -95,8 +127,23 @@ pub fn assess(
     let catalog = load_catalog(config)?;
     // Read before the evidence: a bad attestation or waiver fails fast (exit 2).
     let declarations = load_declarations(config, &catalog)?;
-    Template::built_in(&options.template)?;
-    let (ingested, evidence) = read_evidence(config, &period, &catalog, observer)?;
+    let template = Template::built_in(&options.template)?;
+    options.check_tenant(&template)?;
+    let plan = ingest::plan_reading(config, observer)?;
+    let declared = declared_tenants(config, &plan.files);
+    let mut tenancy = options
+        .tenant
+        .as_deref()
+        .map(|tenant| checks::tenancy::TenancyReader::new(tenant, &period, &declared));
+    let also = tenancy
+        .as_mut()
+        .map(|reader| reader as &mut (dyn ingest::audit::AuditConsumer + Send));
+    let sources = Sources {
+        period: &period,
+        catalog: &catalog,
+        declared: &declared,
+    };
+    let (ingested, evidence) = read_evidence(config, &sources, plan, also, observer)?;
     observer.stage("checks");
     let ctx = CheckCtx {
         period: &period,
@@ -105,6 +152,7 @@ pub fn assess(
         catalog: &catalog,
         tables: &ingested.tables,
         files: &ingested.files,
+        file_tenants: &declared,
     };
     let mut results = checks::complete(&ctx, evidence.tables, evidence.audit);
     let last_day = period.last_local_day();
@@ -126,9 +174,6 @@ pub fn assess(
         &attestations,
         &results.findings,
     ));
-    if options.tenant.is_some() {
-        warnings.push("--tenant: tenant scoping and redaction are not applied by this version yet; the pack is platform-wide".to_string());
-    }
     let assessment = Assessment {
         tool_version: TOOL_VERSION,
         generated_at: options.generated_at,
@@ -150,7 +195,57 @@ pub fn assess(
         attestations,
         signers: Vec::new(),
     };
+    let assessment = match (options.tenant.as_deref(), tenancy) {
+        (Some(tenant), Some(reader)) => {
+            let tenancy = reader.finish(&checks::read_leavers(&ingested.tables)?);
+            scope_to_tenant(assessment, tenant, tenancy, &catalog, &mut warnings)?
+        }
+        _ => assessment,
+    };
     Ok((assessment, warnings))
+}
+
+/// The platform-wide assessment scoped to `tenant` (SPEC §9). Refuses, rather than
+/// writes, a pack that would still name another tenant.
+fn scope_to_tenant(
+    assessment: Assessment,
+    tenant: &str,
+    tenancy: model::Tenancy,
+    catalog: &Catalog,
+    warnings: &mut Vec<String>,
+) -> Result<Assessment, Error> {
+    let scope = model::TenantScope::new(tenant, tenancy, &assessment)
+        .map_err(|unknown| Error::Usage(unknown.to_string()))?;
+    warnings.extend(scope.warnings.iter().cloned());
+    let scoped = assessment.scoped_to(&scope, catalog);
+    let leaks = scope.leaks(&scoped);
+    if !leaks.is_empty() {
+        return Err(Error::Render {
+            what: "the due-diligence pack",
+            message: format!("it would still name another tenant: {}", leaks.join("; ")),
+        });
+    }
+    Ok(scoped)
+}
+
+/// Input files (as the pack shows their paths) and native audit inputs (their `path`
+/// as written, the `logging.*` subject) whose `[[input]]` declares a `tenant`.
+fn declared_tenants(
+    config: &Config,
+    planned: &[ingest::PlannedFile],
+) -> std::collections::BTreeMap<String, String> {
+    let mut declared = std::collections::BTreeMap::new();
+    for input in &config.inputs {
+        if let Some(tenant) = &input.tenant {
+            declared.insert(input.path_text.clone(), tenant.clone());
+        }
+    }
+    for file in planned {
+        if let Some(tenant) = &config.inputs[file.input_index].tenant {
+            declared.insert(file.display.clone(), tenant.clone());
+        }
+    }
+    declared
 }
 
 /// The attestations and waivers `[controls]` declares, checked against the catalogue.
@@ -228,34 +323,54 @@ struct EarlyResults {
     audit: Option<checks::audit::AuditOutcome>,
 }
 
-/// Reads every input: the leavers first (the audit stream judges logins against them),
-/// then the audit logs streamed through the access and logging checks' state on every
+/// What reading needs besides the config: the period, the catalogue, and the tenant
+/// each tenant-declared input file belongs to.
+struct Sources<'a> {
+    period: &'a Period,
+    catalog: &'a Catalog,
+    declared: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl Sources<'_> {
+    fn ctx<'c>(
+        &'c self,
+        config: &'c Config,
+        tables: &'c ingest::Tables,
+        files: &'c [model::InputFile],
+    ) -> CheckCtx<'c> {
+        CheckCtx {
+            period: self.period,
+            policy: &config.policy,
+            organisation: &config.organisation,
+            catalog: self.catalog,
+            tables,
+            files,
+            file_tenants: self.declared,
+        }
+    }
+}
+
+/// Reads every input of `plan`: the leavers first (the audit stream judges logins
+/// against them), then the audit logs streamed through the access and logging checks'
+/// state — and through `also`, the tenancy reader of a due-diligence pack — on every
 /// core while, on a thread of their own, the other tables are read and their checks
 /// run (SPEC §13).
 fn read_evidence(
     config: &Config,
-    period: &Period,
-    catalog: &Catalog,
+    sources: &Sources<'_>,
+    plan: ingest::Plan,
+    also: Option<&mut (dyn ingest::audit::AuditConsumer + Send)>,
     observer: &dyn Observer,
 ) -> Result<(ingest::Ingested, EarlyResults), Error> {
     use config::InputKind::{Audit, Leavers};
-    let plan = ingest::plan_reading(config, observer)?;
     let leavers = ingest::read_tables(config, &plan.files, |kind| kind == Leavers, observer)?;
     let (others, audit) = std::thread::scope(|scope| {
         let others = scope.spawn(|| {
             let read = ingest::read_tables(config, &plan.files, |kind| kind != Leavers, observer)?;
-            let ctx = CheckCtx {
-                period,
-                policy: &config.policy,
-                organisation: &config.organisation,
-                catalog,
-                tables: &read.tables,
-                files: &read.files,
-            };
-            let results = checks::run_tables(&ctx)?;
+            let results = checks::run_tables(&sources.ctx(config, &read.tables, &read.files))?;
             Ok::<_, Error>((read, results))
         });
-        let audit = stream_audit(config, period, catalog, &plan.files, &leavers, observer);
+        let audit = stream_audit(config, sources, &plan.files, &leavers, also, observer);
         let others = others
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -280,43 +395,38 @@ fn read_evidence(
     ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
     ingested.rejected.extend(streamed.rejected);
     ingested.rejected.sort();
-    let ctx = CheckCtx {
-        period,
-        policy: &config.policy,
-        organisation: &config.organisation,
-        catalog,
-        tables: &ingested.tables,
-        files: &ingested.files,
-    };
+    let ctx = sources.ctx(config, &ingested.tables, &ingested.files);
     let leavers_declared = ingested.tables.rows(Leavers).is_some();
     let audit = Some(state.finish(&ctx, leavers_declared));
     Ok((ingested, EarlyResults { tables, audit }))
 }
 
 /// Streams the audit inputs through the access and logging checks' state (twice when
-/// out-of-order files need some logins judged again). `None` when no audit input is
-/// declared.
+/// out-of-order files need some logins judged again), and through `also` in the first
+/// pass. `None` when no audit input is declared.
 fn stream_audit(
     config: &Config,
-    period: &Period,
-    catalog: &Catalog,
+    sources: &Sources<'_>,
     planned: &[ingest::PlannedFile],
     leavers: &ingest::TablesRead,
+    also: Option<&mut (dyn ingest::audit::AuditConsumer + Send)>,
     observer: &dyn Observer,
 ) -> Result<Option<(checks::audit::AuditState, ingest::audit::Streamed)>, Error> {
     if config.inputs_of(config::InputKind::Audit).next().is_none() {
         return Ok(None);
     }
-    let ctx = CheckCtx {
-        period,
-        policy: &config.policy,
-        organisation: &config.organisation,
-        catalog,
-        tables: &leavers.tables,
-        files: &leavers.files,
-    };
+    let ctx = sources.ctx(config, &leavers.tables, &leavers.files);
     let mut state = checks::audit::AuditState::new(&ctx, checks::read_leavers(&leavers.tables)?);
-    let streamed = ingest::audit::stream(config, planned, observer, &mut state)?;
+    let streamed = match also {
+        Some(also) => {
+            let mut both = checks::tenancy::Tee {
+                first: &mut state,
+                second: also,
+            };
+            ingest::audit::stream(config, planned, observer, &mut both)?
+        }
+        None => ingest::audit::stream(config, planned, observer, &mut state)?,
+    };
     if state.rescan() {
         ingest::audit::stream(config, planned, &observer::Silent, &mut state)?;
     }

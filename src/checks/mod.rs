@@ -11,6 +11,7 @@ mod backup;
 mod frame;
 mod inputs;
 mod monitoring;
+pub mod tenancy;
 mod uptime;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub struct CheckCtx<'a> {
     pub catalog: &'a Catalog,
     pub tables: &'a Tables,
     pub files: &'a [InputFile],
+    /// Input files (as the pack shows their paths) whose `[[input]]` declares a
+    /// `tenant`, with that tenant: every row such a file holds is that tenant's.
+    pub file_tenants: &'a BTreeMap<String, String>,
 }
 
 impl CheckCtx<'_> {

@@ -53,8 +53,13 @@ fn findings_table(assessment: &Assessment, all: bool) {
 
 pub fn report(outcome: &ReportOutcome, verbose: bool) {
     let assessment = &outcome.assessment;
+    let tenant = assessment
+        .tenant
+        .as_ref()
+        .map(|tenant| format!(", tenant {tenant}"))
+        .unwrap_or_default();
     println!(
-        "{} {} ({} to {}): verdict {}",
+        "{} {}{tenant} ({} to {}): verdict {}",
         assessment.organisation.name,
         assessment.period.label,
         format_local(assessment.period.start, assessment.period.timezone),

@@ -133,6 +133,12 @@ pub struct ServiceAvailability {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceBackups {
     pub source: String,
+    /// The tenants whose data the source holds: the `tenant` of its backup rows, and
+    /// the tenant an input declares for every row it reads. Empty for a platform
+    /// source (a shared database holding every tenant's data). Sorted.
+    pub tenants: Vec<String>,
+    /// Where its copies are: one entry per repository and region, by repository.
+    pub repositories: Vec<BackupRepository>,
     /// Finish times of successful backups inside the period.
     pub successes: Vec<Millis>,
     /// Finish times of successful offsite copies inside the period.
@@ -146,6 +152,40 @@ pub struct SourceBackups {
     /// `started_at` of the oldest restorable point at period end.
     pub oldest_restorable: Option<Millis>,
     pub last_restore_test: Option<Millis>,
+}
+
+impl SourceBackups {
+    /// A source with nothing found yet: no tenant, no repository, no backup.
+    pub fn new(source: &str) -> SourceBackups {
+        SourceBackups {
+            source: source.to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
+            successes: Vec::new(),
+            offsite: Vec::new(),
+            failed: Vec::new(),
+            longest_gap: None,
+            longest_offsite_gap: None,
+            unencrypted: 0,
+            oldest_restorable: None,
+            last_restore_test: None,
+        }
+    }
+}
+
+/// One repository of a source's backups: where a copy of the data is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupRepository {
+    /// Empty when the rows do not name one.
+    pub repository: String,
+    /// Empty when the rows do not say.
+    pub region: String,
+    /// In a region other than the organisation's primary region.
+    pub offsite: bool,
+    /// Successful backups finishing inside the period.
+    pub successes: u64,
+    /// The finish time of the last of them.
+    pub last_success: Option<Millis>,
 }
 
 /// A maintenance window as read, with the verdict on its notice.

@@ -1,18 +1,21 @@
 //! The result model: one [`Assessment`] per run, built by the checks and read by every
 //! renderer. Nothing here reads files, prints or touches keys; renderers only format
-//! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree.
+//! what is here, so the PDF, CSV, JSON and JUnit outputs can never disagree. Tenant
+//! scoping and redaction ([`TenantScope`], [`Assessment::scoped_to`]) live here and
+//! nowhere else.
 
 mod assessment;
 mod attestations;
 mod check_id;
 mod rollup;
 mod status;
+mod tenant;
 mod waivers;
 
 pub use assessment::{
-    Assessment, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding, Incident, InputFile,
-    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, SourceBackups, StatusCounts,
-    Unit,
+    Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding,
+    Incident, InputFile, MaintenanceWindow, Organisation, Rejected, ServiceAvailability,
+    SourceBackups, StatusCounts, Unit,
 };
 pub use attestations::{
     assess_attestations, Attestation, AttestationEntry, AttestationKind, AttestationState,
@@ -21,6 +24,10 @@ pub use attestations::{
 pub use check_id::CheckId;
 pub use rollup::roll_up_controls;
 pub use status::{ControlStatus, Status};
+pub use tenant::{
+    drop_ip_addresses, Identity, NameKind, Names, SupportAccess, Tenancy, TenantScope,
+    UnknownTenant, FOREIGN, IP, REASON_WITHHELD,
+};
 pub use waivers::{
     apply_waivers, Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS,
 };

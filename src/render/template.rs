@@ -23,6 +23,9 @@ pub struct Template {
     pub title: String,
     pub audience: String,
     pub intro: String,
+    /// A pack of this template is scoped to one tenant (`--tenant`, SPEC §9).
+    #[serde(default)]
+    pub per_tenant: bool,
     #[serde(rename = "section")]
     pub sections: Vec<Section>,
 }
@@ -50,11 +53,25 @@ pub enum SectionKind {
     Soa,
     Waivers,
     EvidenceIndex,
+    /// Due diligence: the customer's usual questions, answered from the figures.
+    Answers,
+    /// Due diligence: where the tenant's data and its backup copies are.
+    DataLocation,
+    /// Due diligence: every support access to the tenant, with its ticket.
+    SupportAccess,
 }
 
 impl Template {
     pub fn names() -> Vec<&'static str> {
         BUILT_IN.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// The templates whose packs are scoped to one tenant.
+    pub fn per_tenant_names() -> Vec<&'static str> {
+        Template::names()
+            .into_iter()
+            .filter(|name| Template::built_in(name).is_ok_and(|t| t.per_tenant))
+            .collect()
     }
 
     pub fn built_in(name: &str) -> Result<Template, Error> {
@@ -83,5 +100,10 @@ mod tests {
             assert_eq!(template.sections[0].kind, SectionKind::Cover);
         }
         assert!(Template::built_in("weekly").is_err());
+    }
+
+    #[test]
+    fn only_due_diligence_is_scoped_to_a_tenant() {
+        assert_eq!(Template::per_tenant_names(), ["due-diligence"]);
     }
 }

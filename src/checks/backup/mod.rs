@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{frame, CheckCtx};
 use crate::config::{format_duration, InputKind};
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, SourceBackups, Status, Unit};
+use crate::model::{
+    BackupRepository, Cell, CheckId, EvidenceTable, Finding, Millis, SourceBackups, Status, Unit,
+};
 use crate::period::format_utc;
 use gaps::{longest_gap, Gap};
 
@@ -37,6 +39,8 @@ struct Backup {
     region: Option<String>,
     encrypted: Option<bool>,
     expired: Option<Millis>,
+    /// The row's `tenant`, and the tenant its input declares for the whole file.
+    tenants: [Option<String>; 2],
     path: String,
     line: u64,
 }
@@ -71,7 +75,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
     if frame.height() == 0 {
         return Ok(None);
     }
-    let backups = read_backups(frame)?;
+    let backups = read_backups(frame, ctx.file_tenants)?;
     let restore_tests = match ctx.tables.get(InputKind::RestoreTests) {
         Some(frame) => Some(read_restore_tests(frame)?),
         None => None,
@@ -106,15 +110,9 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<BackupOutcome>, Error> {
             .map(|t| t.iter().filter(|r| r.tested < ctx.period.end).collect())
             .unwrap_or_default();
         let mut figures = SourceBackups {
-            source: source.clone(),
-            successes: Vec::new(),
-            offsite: Vec::new(),
-            failed: Vec::new(),
-            longest_gap: None,
-            longest_offsite_gap: None,
-            unencrypted: 0,
-            oldest_restorable: None,
-            last_restore_test: None,
+            tenants: tenants_of(backups.get(source).unwrap_or(&no_backups)),
+            repositories: repositories(&source_backups, ctx),
+            ..SourceBackups::new(source)
         };
         let in_period = |b: &&&Backup| b.finished >= ctx.period.start;
         figures.failed = source_backups
@@ -604,8 +602,48 @@ fn push_gap_rows(
     rows.extend(listed);
 }
 
+/// The tenants whose data a source holds, from all its rows (SPEC §9: a source of
+/// another tenant is left out of a tenant's pack).
+fn tenants_of(backups: &[Backup]) -> Vec<String> {
+    let tenants: BTreeSet<&String> = backups
+        .iter()
+        .flat_map(|b| b.tenants.iter().flatten())
+        .collect();
+    tenants.into_iter().cloned().collect()
+}
+
+/// Where a source's copies are: per repository and region, the successful backups
+/// finishing in the period and the last of them (for "where is my data").
+fn repositories(backups: &[&Backup], ctx: &CheckCtx<'_>) -> Vec<BackupRepository> {
+    let primary = ctx.organisation.primary_region.trim();
+    let mut by_place: BTreeMap<(String, String), BackupRepository> = BTreeMap::new();
+    for backup in backups {
+        let region = backup
+            .region
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let entry = by_place
+            .entry((backup.repository.clone(), region.clone()))
+            .or_insert_with(|| BackupRepository {
+                repository: backup.repository.clone(),
+                offsite: !region.is_empty() && !primary.is_empty() && region != primary,
+                region,
+                successes: 0,
+                last_success: None,
+            });
+        if backup.is_success() && backup.finished >= ctx.period.start {
+            entry.successes += 1;
+            entry.last_success = entry.last_success.max(Some(backup.finished));
+        }
+    }
+    by_place.into_values().collect()
+}
+
 fn read_backups(
     frame: &polars::prelude::DataFrame,
+    file_tenants: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, Vec<Backup>>, Error> {
     let sources = frame::texts(frame, "source")?;
     let started = frame::times(frame, "started_at")?;
@@ -616,6 +654,7 @@ fn read_backups(
     let regions = frame::texts(frame, "region")?;
     let encrypted = frame::bools(frame, "encrypted")?;
     let expired = frame::times(frame, "expired_at")?;
+    let tenants = frame::texts(frame, "tenant")?;
     let paths = frame::texts(frame, crate::ingest::schema::PATH_COLUMN)?;
     let lines = frame::lines(frame)?;
     let mut by_source: BTreeMap<String, Vec<Backup>> = BTreeMap::new();
@@ -633,6 +672,10 @@ fn read_backups(
             region: regions[i].clone(),
             encrypted: encrypted[i],
             expired: expired[i],
+            tenants: [
+                tenants[i].clone().filter(|t| !t.trim().is_empty()),
+                paths[i].as_ref().and_then(|p| file_tenants.get(p).cloned()),
+            ],
             path: paths[i].clone().unwrap_or_default(),
             line: lines[i],
         });

@@ -77,10 +77,16 @@ fn pages(assessment: &Assessment, template: &Template, pack: &[PackEntry]) -> Ve
         }
         sections::render(&mut layout, &context, section, number);
     }
-    let header_right = format!(
-        "{} | {}",
-        assessment.organisation.name, assessment.period.label
-    );
+    let header_right = match &assessment.tenant {
+        Some(tenant) => format!(
+            "{} | {} | tenant {tenant}",
+            assessment.organisation.name, assessment.period.label
+        ),
+        None => format!(
+            "{} | {}",
+            assessment.organisation.name, assessment.period.label
+        ),
+    };
     let footer = format!(
         "{} \u{00B7} {} \u{00B7} period {}",
         assessment.organisation.name, template.title, assessment.period.label

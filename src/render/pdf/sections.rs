@@ -8,6 +8,7 @@ mod access;
 mod backups;
 mod checks;
 mod logging;
+mod tenant;
 mod waivers;
 
 use super::chart;
@@ -69,6 +70,18 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             waivers::waivers_and_attestations(layout, context);
         }
+        SectionKind::Answers => {
+            start(layout, number, &title, section);
+            tenant::answers(layout, context);
+        }
+        SectionKind::DataLocation => {
+            start(layout, number, &title, section);
+            tenant::data_location(layout, context);
+        }
+        SectionKind::SupportAccess => {
+            start(layout, number, &title, section);
+            tenant::support_access(layout, context);
+        }
     }
 }
 
@@ -92,6 +105,9 @@ fn section_title(section: &Section) -> String {
         SectionKind::Soa => "Statement of Applicability",
         SectionKind::Waivers => "Waivers and attestations",
         SectionKind::EvidenceIndex => "Evidence index",
+        SectionKind::Answers => "Your questions, answered",
+        SectionKind::DataLocation => "Where is the data?",
+        SectionKind::SupportAccess => "Support access to the tenant",
     }
     .to_string()
 }
@@ -207,6 +223,12 @@ fn cover(layout: &mut Layout, context: &Context) {
         &assessment.organisation.name,
         Style::new(Font::Regular, 15.0, colour::INK),
     );
+    if let Some(tenant) = &assessment.tenant {
+        layout.paragraph(
+            &format!("For tenant {tenant}"),
+            Style::new(Font::Bold, 13.0, colour::INK),
+        );
+    }
     layout.paragraph(
         &format!("Period {}", assessment.period.label),
         Style::new(Font::Regular, 12.0, colour::MUTED),
@@ -733,13 +755,14 @@ fn evidence_index(layout: &mut Layout, context: &Context) {
         }
         layout.table(&inputs);
     }
-    let rejected = if assessment.rejected.is_empty() {
-        "No input row was rejected.".to_string()
-    } else {
-        format!(
-            "{} input rows were rejected; rejected.csv gives the file, line and reason of each.",
-            assessment.rejected.len()
-        )
+    let rejected = match (assessment.rejected.len(), &assessment.tenant) {
+        (0, _) => "No input row was rejected.".to_string(),
+        (n, None) => format!(
+            "{n} input rows were rejected; rejected.csv gives the file, line and reason of each."
+        ),
+        (n, Some(_)) => format!(
+            "{n} input rows were rejected; rejected.csv gives the file and line of each. The              reasons are withheld from this pack, because a reason quotes its row and a              shared file's row may be another customer's."
+        ),
     };
     layout.space(4.0);
     layout.paragraph(&rejected, Style::BODY);

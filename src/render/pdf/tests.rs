@@ -285,6 +285,8 @@ fn assessment_with_backups() -> Assessment {
     assessment.backups = vec![
         SourceBackups {
             source: "db-main".to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
             successes: db_successes,
             offsite: (0..31).map(|n| start + (n * 24 + 3) * HOUR).collect(),
             failed: failed.clone(),
@@ -296,6 +298,8 @@ fn assessment_with_backups() -> Assessment {
         },
         SourceBackups {
             source: "files".to_string(),
+            tenants: Vec::new(),
+            repositories: Vec::new(),
             successes: files_successes,
             offsite: Vec::new(),
             failed: Vec::new(),
@@ -852,4 +856,88 @@ fn without_declarations_the_waivers_section_says_so() {
     assert!(texts
         .iter()
         .any(|t| t.starts_with("No attestation was declared")));
+}
+
+/// The backups assessment scoped to tenant `acme`: `db-main` is acme's, `files` a
+/// shared platform source; two support accesses to acme, one without a ticket.
+fn assessment_for_tenant() -> Assessment {
+    let mut assessment = assessment_with_backups();
+    assessment.template = "due-diligence".to_string();
+    assessment.tenant = Some("acme".to_string());
+    assessment.backups[0].tenants = vec!["acme".to_string()];
+    assessment.backups[0].repositories = vec![crate::model::BackupRepository {
+        repository: "db-main-offsite".to_string(),
+        region: "au-southwest-1".to_string(),
+        offsite: true,
+        successes: 31,
+        last_success: Some(assessment.period.end - HOUR),
+    }];
+    assessment.findings.push(access_finding(
+        CheckId::AccessSupportTicket,
+        "acme",
+        Status::Fail,
+        Some(1.0),
+        Some(0.0),
+        Unit::Count,
+        "1 of 2 support accesses had no ticket",
+    ));
+    let text = |t: &str| EvidenceCell::Text(t.to_string());
+    let access = |ticket: &str, line: u64| {
+        vec![
+            text("acme"),
+            EvidenceCell::Time(assessment.period.start + 30 * HOUR),
+            text("staff-1"),
+            text("support"),
+            text("ann@acme.example"),
+            text(ticket),
+            text(if ticket.is_empty() { "no ticket" } else { "" }),
+            text("evidence/audit/app.ndjson"),
+            EvidenceCell::Count(line),
+        ]
+    };
+    assessment.evidence.insert(
+        CheckId::AccessSupportTicket,
+        EvidenceTable {
+            columns: vec![
+                "subject", "time", "actor", "role", "target", "ticket", "note", "file", "line",
+            ],
+            rows: vec![access("SUP-1", 7), access("", 9)],
+        },
+    );
+    assessment
+}
+
+#[test]
+fn the_due_diligence_report_answers_the_customers_questions_for_its_tenant() {
+    let template = Template::built_in("due-diligence").expect("template");
+    let texts = all_texts(&pages(&assessment_for_tenant(), &template, &pack()));
+    // Table cells wrap at spaces: read the drawn lines as one text.
+    let joined = texts.join(" ");
+    let has = |expected: &str| joined.contains(expected);
+    for expected in [
+        "For tenant acme",
+        "Where is my data?",
+        "How often is it backed up?",
+        "How long is it kept?",
+        "Are restores tested?",
+        "What was the uptime?",
+        "Is MFA enforced?",
+        "Who of your staff entered our tenant, and why?",
+        "primary region au-southeast-1",
+        "acme's data only",
+        "shared platform source: every customer's data,",
+        "db-main-offsite",
+        "ann@acme.example",
+        "SUP-1",
+        "evidence/audit/app.ndjson:9",
+        "Fail: 1 of 2 support accesses had no ticket.",
+    ] {
+        assert!(has(expected), "no {expected:?} in the report");
+    }
+    // The access section lists only the access without a ticket as offending.
+    assert!(has("1 offending event, listed below"), "{joined}");
+    assert!(
+        texts.iter().any(|t| t == "none"),
+        "the missing ticket is marked"
+    );
 }

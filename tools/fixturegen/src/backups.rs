@@ -148,6 +148,22 @@ pub struct Backups {
 
 pub const SOURCES: [&str; 3] = ["payroll-db", "customer-files", "ledger-db"];
 
+/// Whose data each source holds (SPEC §9): the native inputs of a tenant's source
+/// declare its `tenant`; `ledger-db` is the platform's shared ledger, every tenant's.
+const TENANT_OF: [(&str, Option<&str>); 3] = [
+    ("payroll-db", Some("acme-payroll")),
+    ("customer-files", Some("coastal-care")),
+    ("ledger-db", None),
+];
+
+/// The tenant whose data `source` holds; `None` for a shared platform source.
+pub fn tenant_of(source: &str) -> Option<&'static str> {
+    TENANT_OF
+        .iter()
+        .find(|(s, _)| *s == source)
+        .and_then(|(_, tenant)| *tenant)
+}
+
 /// First and last day of the 4-hourly and daily schedules: from two days before
 /// the period (in UTC) to its last day, so both ends are exercised.
 const FIRST_DAY: (i32, u32, u32) = (2026, 9, 29);
@@ -504,6 +520,9 @@ pub fn config_inputs(plan: &Backups) -> String {
             r.repository,
             r.region
         );
+        if let Some(tenant) = tenant_of(r.source) {
+            block.push_str(&format!("tenant = \"{tenant}\"\n"));
+        }
         if matches!(r.tool, Tool::BorgList | Tool::BorgInfo) {
             block.push_str(&format!("timezone = \"{TIMEZONE}\"\n"));
         }

@@ -387,6 +387,7 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
     s.push_str(&backups_section(plan, &out.backups));
     s.push_str(&access_section(&demo.access, &out.access));
     s.push_str(&controls_section());
+    s.push_str(&tenants_section(&demo.access, &out.access));
 
     let _ = writeln!(
         s,
@@ -448,8 +449,75 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
          \x20 the ledger-db waiver runs out 10 days after the period and must be flagged; a\n\
          \x20 waiver turns `fail` into `waived`, never a `pass` or `not_evaluated` row.\n\
          - **Attestations**: 6.3 was reviewed 14.5 months before the period end, so it is\n\
-         \x20 stale and its control stays `no_evidence`; the others decide controls no check covers."
+         \x20 stale and its control stays `no_evidence`; the others decide controls no check covers.\n\
+         - **Tenant scope**: a due-diligence pack shows its tenant's sources and the shared\n\
+         \x20 `ledger-db`, never another tenant's source, id, user or file, not even as an alert\n\
+         \x20 target (`payroll-db`'s BackupMissed alert is left out of the other tenants' packs)."
     );
+    s
+}
+
+/// The README's `## Due-diligence packs` section: what each tenant's pack holds.
+fn tenants_section(access: &Access, findings: &[Finding]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n## Due-diligence packs\n\n\
+         The native backup inputs of `payroll-db` declare `tenant = \"acme-payroll\"` and those of\n\
+         `customer-files` `tenant = \"coastal-care\"`; `ledger-db` is the platform's shared ledger\n\
+         (every tenant's data) and has no tenant. The audit log names the three tenants. A\n\
+         due-diligence pack (SPEC §9) is scoped to one of them:\n\n\
+         ```sh\n\
+         auditpack report --config fixtures/demo/auditpack.toml --period 2026-10 \\\n\
+         \x20 --template due-diligence --tenant coastal-care\n\
+         ```\n\n\
+         Each pack keeps its tenant's rows and the platform-wide ones (availability, incidents,\n\
+         the shared source, staff access checks, logs, alerts, the catalogue, attestations); staff\n\
+         become `staff-1`, `staff-2`, … (numbered in the sorted order of the names the pack\n\
+         mentions), the tenant's own users keep their names, IP addresses are dropped, and\n\
+         `rejected.csv` withholds its reasons. Nothing names another tenant, its sources, users\n\
+         or files.\n\n\
+         | `--tenant` | backup sources | left out | alerts left out | `access.support_ticket` |\n\
+         |---|---|---|---|---|"
+    );
+    for tenant in access::TENANTS {
+        let (mut kept, mut left_out) = (Vec::new(), Vec::new());
+        for source in backups::SOURCES {
+            match backups::tenant_of(source) {
+                None => kept.push(format!("`{source}` (shared)")),
+                Some(owner) if owner == tenant => kept.push(format!("`{source}`")),
+                Some(_) => left_out.push(source),
+            }
+        }
+        let mut alerts: Vec<&str> = access
+            .alerts
+            .iter()
+            .filter(|a| left_out.contains(&a.target))
+            .map(|a| a.target)
+            .collect();
+        alerts.dedup();
+        let support = findings
+            .iter()
+            .find(|f| f.check == "access.support_ticket" && f.subject == tenant)
+            .map_or_else(
+                || "no support access".to_string(),
+                |f| format!("{}: {}", f.verdict(), f.detail),
+            );
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                "-".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
+        let _ = writeln!(
+            s,
+            "| `{tenant}` | {} | {} | {} | {support} |",
+            list(kept),
+            list(left_out.iter().map(|l| format!("`{l}`")).collect()),
+            list(alerts.iter().map(|a| format!("`{a}`")).collect()),
+        );
+    }
     s
 }
 
@@ -645,8 +713,8 @@ fn backups_section(plan: &Backups, figures: &[Figures]) -> String {
          \x20 `{}` and `2026-10-03T16:00Z` as\n\
          \x20 `{}`.\n\
          - `ledger-db`: canonical CSV from the database's own dump job.\n\n\
-         | source | repository | region | evidence | schedule | points | successful, finishing in the period |\n\
-         |---|---|---|---|---|---|---|",
+         | source | tenant | repository | region | evidence | schedule | points | successful, finishing in the period |\n\
+         |---|---|---|---|---|---|---|---|",
         rfc3339(p0),
         rfc3339(p1),
         naive_melbourne(crate::time::utc(2026, 10, 3, 12, 0)),
@@ -659,8 +727,9 @@ fn backups_section(plan: &Backups, figures: &[Figures]) -> String {
             .count();
         let _ = writeln!(
             s,
-            "| `{}` | `{}` | `{}` | `{}` ({}) | {} | {} | {in_period} |",
+            "| `{}` | {} | `{}` | `{}` | `{}` ({}) | {} | {} | {in_period} |",
             r.source,
+            backups::tenant_of(r.source).map_or("(shared)".to_string(), |t| format!("`{t}`")),
             r.repository,
             r.region,
             r.file,

@@ -40,6 +40,10 @@ pub struct CheckView {
 pub enum Offending {
     /// Every row is an offending event (`N offending events`).
     Every,
+    /// Rows whose column of this name is empty offend; where the table has no such
+    /// column, every row does (`access.support_ticket` lists every support access with
+    /// its ticket in a due-diligence pack, only those without one in a monthly pack).
+    Empty(&'static str),
     /// The evidence has a row per measurement; rows whose `hours` exceed the bound
     /// offend. `what` names them ("leavers deactivated later than the target"),
     /// `scope` says what the CSV has a row for ("leaver").
@@ -223,6 +227,11 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
         .map(Vec::as_slice)
         .filter(|row| match &view.offending {
             Offending::Every => true,
+            Offending::Empty(name) => match evidence.get(row, name) {
+                None | Some(EvidenceCell::Empty) => true,
+                Some(EvidenceCell::Text(text)) => text.is_empty(),
+                Some(_) => false,
+            },
             Offending::OverHours { bound, .. } => {
                 matches!(evidence.get(row, "hours"), Some(EvidenceCell::Hours(h)) if *h > hours(*bound))
             }
@@ -230,7 +239,7 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
         .collect();
     let count = offending.len();
     let (singular, plural) = match &view.offending {
-        Offending::Every => ("offending event", "offending events"),
+        Offending::Every | Offending::Empty(_) => ("offending event", "offending events"),
         Offending::OverHours { what, .. } => *what,
     };
     let sentence = match count {
@@ -306,19 +315,19 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
 }
 
 /// Cells of an evidence table by column name.
-struct Evidence<'a> {
-    table: &'a EvidenceTable,
+pub struct Evidence<'a> {
+    pub table: &'a EvidenceTable,
 }
 
 impl Evidence<'_> {
-    fn get<'r>(&self, row: &'r [EvidenceCell], name: &str) -> Option<&'r EvidenceCell> {
+    pub fn get<'r>(&self, row: &'r [EvidenceCell], name: &str) -> Option<&'r EvidenceCell> {
         let index = self.table.columns.iter().position(|c| *c == name)?;
         row.get(index)
     }
 
     /// A cell as the PDF shows it: times local with the offset, numbers at the
     /// precision of the CSV.
-    fn text(&self, row: &[EvidenceCell], name: &str, tz: chrono_tz::Tz) -> String {
+    pub fn text(&self, row: &[EvidenceCell], name: &str, tz: chrono_tz::Tz) -> String {
         match self.get(row, name) {
             None | Some(EvidenceCell::Empty) => String::new(),
             Some(EvidenceCell::Text(text)) => text.clone(),
