@@ -9,7 +9,8 @@ use crate::config::InputKind;
 use crate::error::Error;
 
 enum Builder {
-    Text(Vec<Option<String>>),
+    /// Straight into polars' string buffers: no `String` per value is kept.
+    Text(StringChunkedBuilder),
     Time(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
     Int(Vec<Option<i64>>),
@@ -19,7 +20,9 @@ enum Builder {
 pub struct TableBuilder {
     specs: &'static [ColumnSpec],
     builders: Vec<Builder>,
-    paths: Vec<String>,
+    /// Each row's file, as an index into `files` (a file has many rows).
+    paths: Vec<u32>,
+    files: Vec<String>,
     lines: Vec<u64>,
 }
 
@@ -29,7 +32,7 @@ impl TableBuilder {
         let builders = specs
             .iter()
             .map(|spec| match spec.ty {
-                ValueType::Text => Builder::Text(Vec::new()),
+                ValueType::Text => Builder::Text(StringChunkedBuilder::new(spec.name.into(), 0)),
                 ValueType::Time => Builder::Time(Vec::new()),
                 ValueType::Bool => Builder::Bool(Vec::new()),
                 ValueType::Int => Builder::Int(Vec::new()),
@@ -40,6 +43,7 @@ impl TableBuilder {
             specs,
             builders,
             paths: Vec::new(),
+            files: Vec::new(),
             lines: Vec::new(),
         }
     }
@@ -54,19 +58,22 @@ impl super::RowSink for TableBuilder {
     fn push(&mut self, values: Vec<Value>, path: &str, line: u64) {
         for (builder, value) in self.builders.iter_mut().zip(values) {
             match (builder, value) {
-                (Builder::Text(v), Value::Text(x)) => v.push(Some(x)),
+                (Builder::Text(v), Value::Text(x)) => v.append_value(x),
                 (Builder::Time(v), Value::Time(x)) => v.push(Some(x)),
                 (Builder::Bool(v), Value::Bool(x)) => v.push(Some(x)),
                 (Builder::Int(v), Value::Int(x)) => v.push(Some(x)),
                 (Builder::Float(v), Value::Float(x)) => v.push(Some(x)),
-                (Builder::Text(v), _) => v.push(None),
+                (Builder::Text(v), _) => v.append_null(),
                 (Builder::Time(v), _) => v.push(None),
                 (Builder::Bool(v), _) => v.push(None),
                 (Builder::Int(v), _) => v.push(None),
                 (Builder::Float(v), _) => v.push(None),
             }
         }
-        self.paths.push(path.to_string());
+        if self.files.last().is_none_or(|last| last != path) {
+            self.files.push(path.to_string());
+        }
+        self.paths.push(self.files.len() as u32 - 1);
         self.lines.push(line);
     }
 }
@@ -81,7 +88,7 @@ impl TableBuilder {
             .map(|(spec, builder)| {
                 let name = PlSmallStr::from_static(spec.name);
                 let series = match builder {
-                    Builder::Text(v) => Series::new(name, v),
+                    Builder::Text(v) => v.finish().into_series(),
                     Builder::Time(v) => Int64Chunked::from_iter_options(name, v.into_iter())
                         .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
                         .into_series(),
@@ -92,7 +99,15 @@ impl TableBuilder {
                 Column::from(series)
             })
             .collect();
-        frame_columns.push(Column::new(PATH_COLUMN.into(), self.paths));
+        let files = &self.files;
+        let paths: StringChunked = self
+            .paths
+            .iter()
+            .map(|&i| files.get(i as usize).map(String::as_str))
+            .collect();
+        frame_columns.push(Column::from(
+            paths.with_name(PATH_COLUMN.into()).into_series(),
+        ));
         frame_columns.push(Column::new(LINE_COLUMN.into(), self.lines));
         DataFrame::new(height, frame_columns).map_err(|e| Error::Render {
             what: "a canonical table",

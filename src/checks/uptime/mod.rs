@@ -3,7 +3,7 @@
 
 mod timeline;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
@@ -28,6 +28,9 @@ pub struct UptimeOutcome {
 /// Probe samples grouped by service, then location, in time order.
 type Probes = BTreeMap<String, BTreeMap<String, Vec<Sample>>>;
 
+/// The locations of each service, sorted.
+type Locations = BTreeMap<String, Vec<String>>;
+
 pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<UptimeOutcome>, Error> {
     let Some(probes_frame) = ctx.tables.get(InputKind::Probes) else {
         return Ok(None);
@@ -37,12 +40,11 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<UptimeOutcome>, Error> {
     }
     let policy = ctx.policy;
     let period = ctx.period;
-    let probes = read_probes(
+    let (probes, locations_by_service) = read_probes(
         probes_frame,
         period.start - policy.max_sample_gap,
         period.end,
     )?;
-    let locations_by_service = read_locations(probes_frame)?;
     let maintenance = read_maintenance(ctx)?;
 
     let mut outcome = UptimeOutcome {
@@ -335,66 +337,90 @@ fn overlaps(covered: &[Coverage], start: Millis, end: Millis) -> bool {
 
 /// The probe samples that can matter for `[from, to)`, grouped and sorted. A sample
 /// more than `max_sample_gap` before the period cannot reach into it.
-fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<Probes, Error> {
-    let time = col("time").cast(DataType::Int64);
-    let frame = frame
-        .clone()
-        .lazy()
-        .filter(time.clone().gt(lit(from)).and(time.lt(lit(to))))
-        .select([
-            col("service"),
-            col("location").fill_null(lit("default")),
-            col("time").cast(DataType::Int64),
-            col("up"),
-        ])
-        // Stable, so samples of one location at one instant keep their file order.
-        .sort(
-            ["service", "location", "time"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
+/// The probe samples inside `(from, to)` grouped by service and location in time order,
+/// and the locations each service has anywhere in the inputs (the `n` of the default
+/// quorum): every location that ever probed it, in or out of the period.
+fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<(Probes, Locations), Error> {
+    // Grouped here rather than by a three-column sort in polars: the table has millions
+    // of rows, the groups are few, and each file's rows already run in time order.
+    let time = frame
+        .column("time")
+        .and_then(|c| c.cast(&DataType::Int64))
         .map_err(table_error)?;
-    let services = frame::texts(&frame, "service")?;
-    let locations = frame::texts(&frame, "location")?;
-    let times = frame::times(&frame, "time")?;
-    let ups = frame::bools(&frame, "up")?;
+    let times = time.i64().map_err(table_error)?;
+    let services = frame
+        .column("service")
+        .and_then(|c| c.str())
+        .map_err(table_error)?;
+    let locations_column = frame
+        .column("location")
+        .and_then(|c| c.str())
+        .map_err(table_error)?;
+    let ups = frame
+        .column("up")
+        .and_then(|c| c.bool())
+        .map_err(table_error)?;
     let mut probes = Probes::new();
-    for i in 0..frame.height() {
-        let (Some(service), Some(location), Some(time), Some(up)) =
-            (&services[i], &locations[i], times[i], ups[i])
-        else {
+    let mut locations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Rows of one service and location come in runs (a file each, usually): the run's
+    // key is compared, and the maps touched once per run.
+    let mut run: Option<(&str, &str)> = None;
+    let mut samples: Vec<Sample> = Vec::new();
+    let rows = services
+        .iter()
+        .zip(locations_column.iter())
+        .zip(times.iter())
+        .zip(ups.iter());
+    for (((service, location), time), up) in rows {
+        let (Some(service), Some(time), Some(up)) = (service, time, up) else {
             continue; // Required values: ingest never lets a null through.
         };
-        probes
-            .entry(service.clone())
-            .or_default()
-            .entry(location.clone())
-            .or_default()
-            .push(Sample { time, up });
-    }
-    Ok(probes)
-}
-
-/// The locations each service has anywhere in the inputs (the `n` of the default
-/// quorum): every location that ever probed it, in or out of the period.
-fn read_locations(frame: &DataFrame) -> Result<BTreeMap<String, Vec<String>>, Error> {
-    let frame = frame
-        .clone()
-        .lazy()
-        .select([col("service"), col("location").fill_null(lit("default"))])
-        .unique(None, UniqueKeepStrategy::First)
-        .sort(["service", "location"], SortMultipleOptions::default())
-        .collect()
-        .map_err(table_error)?;
-    let services = frame::texts(&frame, "service")?;
-    let locations = frame::texts(&frame, "location")?;
-    let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (service, location) in services.into_iter().zip(locations) {
-        if let (Some(service), Some(location)) = (service, location) {
-            by_service.entry(service).or_default().push(location);
+        let location = location.unwrap_or("default");
+        if run != Some((service, location)) {
+            if let Some((s, l)) = run {
+                add_samples(&mut probes, s, l, std::mem::take(&mut samples));
+            }
+            if !locations.get(service).is_some_and(|l| l.contains(location)) {
+                locations
+                    .entry(service.to_string())
+                    .or_default()
+                    .insert(location.to_string());
+            }
+            run = Some((service, location));
+        }
+        if time > from && time < to {
+            samples.push(Sample { time, up });
         }
     }
-    Ok(by_service)
+    if let Some((s, l)) = run {
+        add_samples(&mut probes, s, l, samples);
+    }
+    // Stable, so samples of one location at one instant keep their file order.
+    for samples in probes.values_mut().flat_map(BTreeMap::values_mut) {
+        samples.sort_by_key(|sample| sample.time);
+    }
+    let locations = locations
+        .into_iter()
+        .map(|(service, set)| (service, set.into_iter().collect()))
+        .collect();
+    Ok((probes, locations))
+}
+
+/// Appends a run of one service's and location's samples to its group.
+fn add_samples(probes: &mut Probes, service: &str, location: &str, samples: Vec<Sample>) {
+    if samples.is_empty() {
+        return;
+    }
+    let by_location = match probes.get_mut(service) {
+        Some(by_location) => by_location,
+        None => probes.entry(service.to_string()).or_default(),
+    };
+    match by_location.get_mut(location) {
+        Some(group) => group.extend(samples),
+        None => {
+            by_location.insert(location.to_string(), samples);
+        }
+    }
 }
 
 /// Maintenance windows that touch the period, with the verdict on their notice.
