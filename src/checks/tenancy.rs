@@ -194,6 +194,7 @@ mod tests {
             time: 1_791_000_000_000,
             actor,
             action,
+            kind: crate::ingest::audit::Action::of(action),
             success: true,
             role: Some("support"),
             tenant,

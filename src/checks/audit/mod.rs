@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use foldhash::fast::FixedState;
 
 use super::CheckCtx;
-use crate::ingest::audit::{AuditConsumer, AuditEvent, ChainLinks};
+use crate::ingest::audit::{Action, AuditConsumer, AuditEvent, ChainLinks};
 use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, Status, Unit};
 use crate::period::format_utc;
 use gaps::GapTracker;
@@ -254,7 +254,7 @@ impl AuditConsumer for AuditState {
     }
 
     fn event(&mut self, event: &AuditEvent<'_>) {
-        let is_login = event.action == "login" && event.success;
+        let is_login = event.kind == Action::Login && event.success;
         if self.rescanning {
             if is_login && self.in_period(event.time) {
                 self.judge_login(event);
@@ -275,8 +275,8 @@ impl AuditConsumer for AuditState {
         if !event.success {
             return;
         }
-        match event.action {
-            "login" if self.in_period(event.time) => {
+        match event.kind {
+            Action::Login if self.in_period(event.time) => {
                 let role = event.role.unwrap_or_default();
                 if self.requires_mfa(role) {
                     let entry = match self.mfa.get_mut(event.actor) {
@@ -291,7 +291,7 @@ impl AuditConsumer for AuditState {
                 }
                 self.judge_login(event);
             }
-            "deactivate" | "reactivate" => {
+            Action::Deactivate | Action::Reactivate => {
                 let Some(target) = event.target else { return };
                 let seen = match self.actors.get_mut(target) {
                     Some(seen) => seen,
@@ -306,13 +306,13 @@ impl AuditConsumer for AuditState {
                     .or_default()
                     .push(Lifecycle {
                         time: event.time,
-                        deactivate: event.action == "deactivate",
+                        deactivate: event.kind == Action::Deactivate,
                         actor: event.actor.to_string(),
                         file: event.file.to_string(),
                         line: event.line,
                     });
             }
-            "credential_rotated" if event.time < self.end => {
+            Action::CredentialRotated if event.time < self.end => {
                 if let Some(target) = event.target {
                     self.rotations
                         .entry(target.to_string())
@@ -320,7 +320,7 @@ impl AuditConsumer for AuditState {
                         .push(event.time);
                 }
             }
-            "support_access" if self.in_period(event.time) => {
+            Action::SupportAccess if self.in_period(event.time) => {
                 let tenant = event.tenant.unwrap_or("(no tenant)");
                 let entry = match self.support.get_mut(tenant) {
                     Some(entry) => entry,

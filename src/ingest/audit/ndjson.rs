@@ -261,6 +261,7 @@ impl Sequence<'_, '_> {
                 time: typed.time,
                 actor: &typed.actor,
                 action: &typed.action,
+                kind: typed.kind,
                 success: typed.success,
                 role: typed.role.as_deref(),
                 tenant: typed.tenant.as_deref(),

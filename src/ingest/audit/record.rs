@@ -15,7 +15,7 @@ use std::fmt;
 use chrono_tz::Tz;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::Claim;
+use super::{Action, Claim};
 use crate::config::InputKind;
 use crate::ingest::schema::{columns, missing_required, ColumnSpec, ValueType};
 use crate::ingest::values::{parse_time, parse_value, Raw, Value};
@@ -231,24 +231,37 @@ impl Visitor<'_> for ColumnVisitor {
     }
 }
 
-/// Which canonical column `key` names, if any (a `match`: no string comparisons but
-/// for the one candidate of the key's length and first bytes).
+/// Which canonical column `key` names, if any. Compared as one or two machine words
+/// after a switch on the length: nine keys a line, ten million lines a month.
 fn column_of(key: &str) -> Option<usize> {
-    match key {
-        "time" => Some(0),
-        "actor" => Some(1),
-        "action" => Some(2),
-        "outcome" => Some(3),
-        "role" => Some(4),
-        "tenant" => Some(5),
-        "mfa" => Some(6),
-        "target" => Some(7),
-        "ticket" => Some(8),
-        "ip" => Some(9),
-        "event_id" => Some(10),
-        "prev_hash" => Some(11),
-        _ => None,
+    /// The first (up to) eight bytes as a number, zero-padded.
+    const fn word(bytes: &[u8]) -> u64 {
+        let mut word = 0u64;
+        let mut i = 0;
+        while i < bytes.len() && i < 8 {
+            word |= (bytes[i] as u64) << (8 * i);
+            i += 1;
+        }
+        word
     }
+    let bytes = key.as_bytes();
+    let w = word(bytes);
+    let column = match bytes.len() {
+        2 if w == const { word(b"ip") } => 9,
+        3 if w == const { word(b"mfa") } => 6,
+        4 if w == const { word(b"time") } => 0,
+        4 if w == const { word(b"role") } => 4,
+        5 if w == const { word(b"actor") } => 1,
+        6 if w == const { word(b"action") } => 2,
+        6 if w == const { word(b"tenant") } => 5,
+        6 if w == const { word(b"target") } => 7,
+        6 if w == const { word(b"ticket") } => 8,
+        7 if w == const { word(b"outcome") } => 3,
+        8 if w == const { word(b"event_id") } => 10,
+        9 if w == const { word(b"prev_has") } && bytes[8] == b'h' => 11,
+        _ => return None,
+    };
+    Some(column)
 }
 
 /// A line read as JSON: its fields, or why it is not an object.
@@ -364,6 +377,7 @@ pub struct Typed<'a> {
     pub time: Millis,
     pub actor: Cow<'a, str>,
     pub action: Cow<'a, str>,
+    pub kind: Action,
     pub success: bool,
     pub role: Option<Cow<'a, str>>,
     pub tenant: Option<Cow<'a, str>>,
@@ -418,6 +432,7 @@ pub fn type_fields(fields: Fields<'_>, timezone: Option<Tz>) -> Result<Typed<'_>
     };
     Ok(Typed {
         time,
+        kind: Action::of(&action),
         actor,
         action,
         success: outcome == "success",
