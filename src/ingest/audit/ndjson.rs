@@ -158,9 +158,16 @@ fn worker(
         } else if let Err(error) = block {
             sequence.error = Some(error);
             sequence.stopped = true;
+            sequence.next += 1;
+            turns.turn.notify_all();
+            return;
         }
         sequence.next += 1;
         turns.turn.notify_all();
+        drop(sequence);
+        if let Ok(bytes) = block {
+            lock(reader).spare.push(bytes); // The next block reuses the memory.
+        }
     }
 }
 
@@ -175,6 +182,8 @@ struct Blocks<'o> {
     bytes: u64,
     /// The unfinished line after the last block.
     carry: Vec<u8>,
+    /// Buffers of consumed blocks, for the next blocks: no fresh pages per block.
+    spare: Vec<Vec<u8>>,
     eof: bool,
     failed: bool,
     /// Blocks handed out so far.
@@ -190,6 +199,7 @@ impl<'o> Blocks<'o> {
             hasher: Sha256::new(),
             bytes: 0,
             carry: Vec::new(),
+            spare: Vec::new(),
             eof: false,
             failed: false,
             taken: 0,
@@ -203,7 +213,10 @@ impl<'o> Blocks<'o> {
         if self.failed {
             return Ok(None);
         }
-        let mut block = std::mem::take(&mut self.carry);
+        let mut block = self.spare.pop().unwrap_or_default();
+        block.clear();
+        block.extend_from_slice(&self.carry);
+        self.carry.clear();
         while !self.eof {
             let old = block.len();
             block.reserve(self.block_bytes as usize);
@@ -218,7 +231,8 @@ impl<'o> Blocks<'o> {
                 self.eof = true;
             }
             if let Some(end) = memchr::memrchr(b'\n', &block[old..]) {
-                self.carry = block.split_off(old + end + 1);
+                self.carry.extend_from_slice(&block[old + end + 1..]);
+                block.truncate(old + end + 1);
                 break;
             }
         }
