@@ -263,9 +263,12 @@ impl AuditConsumer for AuditState {
         }
         // logging.gaps counts every readable event, whatever its action or outcome.
         if self.in_period(event.time) {
+            // The stream's contract: between begin_file and end_file every event is of
+            // the file begun, so its source needs no look-up (nor a comparison).
+            debug_assert!(self.current.as_ref().is_none_or(|(s, _)| s == event.source));
             match &mut self.current {
-                Some((source, gaps)) if source == event.source => gaps.add(event.time),
-                _ => {
+                Some((_, gaps)) => gaps.add(event.time),
+                None => {
                     if let Some(gaps) = self.sources.get_mut(event.source) {
                         gaps.add(event.time);
                     }

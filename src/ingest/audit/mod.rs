@@ -173,6 +173,9 @@ mod tests {
 }
 
 /// The checks' side of the stream. Implementations keep only what their answers need.
+///
+/// [`stream`] calls `begin_file`, then `event` and `chain` for that file only (every
+/// event's `file` and `source` are the ones `begin_file` named), then `end_file`.
 pub trait AuditConsumer {
     fn begin_file(&mut self, _file: &str, _source: &str) {}
     fn event(&mut self, event: &AuditEvent<'_>);
