@@ -4,7 +4,7 @@
 //!
 //! Adding a check: its file under `checks/<family>/`, its binding in
 //! `controls/bindings.toml`, a golden case under `tests/data/`, and one line in
-//! [`run_all`].
+//! [`run_tables`] (a check over collected tables) or the audit state.
 
 pub mod audit;
 mod backup;
@@ -78,15 +78,6 @@ pub struct CheckResults {
     pub backups: Vec<SourceBackups>,
 }
 
-/// Runs every check. A check whose input kind is absent gets one `not_evaluated` row
-/// with subject `*`; a policy looser than a check's floor fails its evaluated rows.
-pub fn run_all(
-    ctx: &CheckCtx<'_>,
-    audit: Option<audit::AuditOutcome>,
-) -> Result<CheckResults, Error> {
-    Ok(complete(ctx, run_tables(ctx)?, audit))
-}
-
 /// The checks over the collected tables — availability, backups, monitoring. They need
 /// nothing from the audit stream, so a report runs them while the logs are still read.
 pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
@@ -113,7 +104,8 @@ pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
 }
 
 /// Adds the audit stream's rows and the rejected-rows check to what [`run_tables`]
-/// found, a `not_evaluated` row for every check without one, the policy floors, and
+/// found, a `not_evaluated` row (subject `*`) for every check without one, and the
+/// policy floors (a policy looser than a check's floor fails its evaluated rows), and
 /// sorts. `ctx` must hold every table and every file read.
 pub fn complete(
     ctx: &CheckCtx<'_>,

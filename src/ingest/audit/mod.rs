@@ -194,7 +194,7 @@ pub struct Streamed {
 
 /// Reads every audit file of `planned` (the plan `ingest` made) once, in plan order,
 /// handing each event to `consumer`. NDJSON files, the usual large input, are parsed on
-/// every core ([`ndjson`]); the consumer still sees each file's events in line order.
+/// every core (`ndjson.rs`); the consumer still sees each file's events in line order.
 pub fn stream(
     config: &Config,
     planned: &[PlannedFile],
