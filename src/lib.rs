@@ -145,15 +145,7 @@ pub fn assess(
     };
     let (ingested, evidence) = read_evidence(config, &sources, plan, also, observer)?;
     observer.stage("checks");
-    let ctx = CheckCtx {
-        period: &period,
-        policy: &config.policy,
-        organisation: &config.organisation,
-        catalog: &catalog,
-        tables: &ingested.tables,
-        files: &ingested.files,
-        file_tenants: &declared,
-    };
+    let ctx = sources.ctx(config, &ingested.tables, &ingested.files);
     let mut results = checks::complete(&ctx, evidence.tables, evidence.audit);
     let last_day = period.last_local_day();
     let waivers = model::apply_waivers(&mut results.findings, &declarations.waivers, last_day);
@@ -362,7 +354,7 @@ fn read_evidence(
     also: Option<&mut (dyn ingest::audit::AuditConsumer + Send)>,
     observer: &dyn Observer,
 ) -> Result<(ingest::Ingested, EarlyResults), Error> {
-    use config::InputKind::{Audit, Leavers};
+    use config::InputKind::Leavers;
     let leavers = ingest::read_tables(config, &plan.files, |kind| kind == Leavers, observer)?;
     let (others, audit) = std::thread::scope(|scope| {
         let others = scope.spawn(|| {
@@ -390,11 +382,7 @@ fn read_evidence(
             },
         ));
     };
-    ingested.tables.set_streamed_rows(Audit, streamed.rows);
-    ingested.files.extend(streamed.files);
-    ingested.files.sort_by(|a, b| a.path.cmp(&b.path));
-    ingested.rejected.extend(streamed.rejected);
-    ingested.rejected.sort();
+    ingested.add_streamed(streamed);
     let ctx = sources.ctx(config, &ingested.tables, &ingested.files);
     let leavers_declared = ingested.tables.rows(Leavers).is_some();
     let audit = Some(state.finish(&ctx, leavers_declared));
@@ -557,9 +545,7 @@ pub fn inputs(config: &Config, observer: &dyn Observer) -> Result<InputsReport, 
     let mut ingested = ingest::ingest(config, observer)?;
     let streamed = ingest::audit::stream(config, &ingested.planned, observer, &mut CountOnly)?;
     observer.finish_reading();
-    ingested.files.extend(streamed.files);
-    ingested.rejected.extend(streamed.rejected);
-    ingested.rejected.sort();
+    ingested.add_streamed(streamed);
     let entries = config
         .inputs
         .iter()

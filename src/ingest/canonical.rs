@@ -256,31 +256,47 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
             Err(reason) => sink.reject(line, reason, &mut stats),
         }
     }
+    let missing: Vec<&str> = specs
+        .iter()
+        .filter(|spec| spec.required && !seen_keys.get(spec.name).copied().unwrap_or(false))
+        .map(|spec| spec.name)
+        .collect();
+    ndjson_verdict(sink.disk_path, sink.kind, objects, first_failure, &missing)?;
+    Ok(stats)
+}
+
+/// Whether a whole NDJSON file is the declared format (SPEC §12): not when no line is a
+/// JSON object (`first_failure` says why the first one is not), nor when no record has
+/// a required field (`missing`). An empty file is normal input.
+pub fn ndjson_verdict(
+    path: &std::path::Path,
+    kind: InputKind,
+    objects: u64,
+    first_failure: Option<(u64, String)>,
+    missing: &[&str],
+) -> Result<(), Error> {
     if objects == 0 {
-        if let Some((line, reason)) = first_failure {
-            return Err(sink.fatal(
+        return match first_failure {
+            Some((line, reason)) => Err(Error::input(
+                path,
                 Some(line),
                 format!("not NDJSON (no line is a JSON object): {reason}"),
-            ));
-        }
-    } else {
-        let missing: Vec<&str> = specs
-            .iter()
-            .filter(|spec| spec.required && !seen_keys.get(spec.name).copied().unwrap_or(false))
-            .map(|spec| spec.name)
-            .collect();
-        if !missing.is_empty() {
-            return Err(sink.fatal(
-                None,
-                format!(
-                    "not canonical `{}` NDJSON: no record has the required fields {}",
-                    sink.kind.as_str(),
-                    missing.join(", ")
-                ),
-            ));
-        }
+            )),
+            None => Ok(()),
+        };
     }
-    Ok(stats)
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(
+        path,
+        None,
+        format!(
+            "not canonical `{}` NDJSON: no record has the required fields {}",
+            kind.as_str(),
+            missing.join(", ")
+        ),
+    ))
 }
 
 /// Reads through `inner`, turning each `\r\n` into `\n` (a lone `\r` is kept).

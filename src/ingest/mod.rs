@@ -162,6 +162,19 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
+impl Ingested {
+    /// Adds what streaming the audit logs read: their row count, files and rejected rows,
+    /// kept in the sorted order the tables' files and rejected rows have.
+    pub fn add_streamed(&mut self, streamed: audit::Streamed) {
+        self.tables
+            .set_streamed_rows(InputKind::Audit, streamed.rows);
+        self.files.extend(streamed.files);
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.rejected.extend(streamed.rejected);
+        self.rejected.sort();
+    }
+}
+
 impl Plan {
     /// The plan and the tables read by one or more [`read_tables`] calls, as one. Every
     /// kind the config declares counts as declared (audit too, though it is streamed).

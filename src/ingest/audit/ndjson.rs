@@ -22,6 +22,7 @@ use super::record::{read_line, type_fields, Typed};
 use super::{line_hash, AuditConsumer, AuditEvent, ChainLinks, Claim};
 use crate::config::Input;
 use crate::error::Error;
+use crate::ingest::canonical::ndjson_verdict;
 use crate::ingest::schema::columns;
 use crate::ingest::{hex, PlannedFile};
 use crate::model::{InputFile, Rejected};
@@ -102,6 +103,7 @@ fn read_in_blocks(
     }
     let blocks = reader.into_inner().unwrap_or_else(PoisonError::into_inner);
     let progress = sequence.file;
+    let (rows, rejected_rows) = (progress.rows, progress.rejected_rows);
     progress.check_format(&file.path)?;
     Ok(InputFile {
         path: file.display.clone(),
@@ -109,8 +111,8 @@ fn read_in_blocks(
         format: input.format.as_str().to_string(),
         sha256: hex(&blocks.hasher.finalize()),
         bytes: blocks.bytes,
-        rows: progress.rows,
-        rejected_rows: progress.rejected_rows,
+        rows,
+        rejected_rows,
     })
 }
 
@@ -340,34 +342,15 @@ impl<'p> FileProgress<'p> {
     }
 
     /// A file that is not NDJSON audit events at all stops the run (SPEC §12).
-    fn check_format(&self, path: &std::path::Path) -> Result<(), Error> {
-        if self.objects == 0 {
-            return match &self.first_failure {
-                Some((line, reason)) => Err(Error::input(
-                    path,
-                    Some(*line),
-                    format!("not NDJSON (no line is a JSON object): {reason}"),
-                )),
-                None => Ok(()), // Empty, or only blank lines: normal input.
-            };
-        }
-        let missing: Vec<&str> = columns(crate::config::InputKind::Audit)
+    fn check_format(self, path: &std::path::Path) -> Result<(), Error> {
+        let kind = crate::config::InputKind::Audit;
+        let missing: Vec<&str> = columns(kind)
             .iter()
             .enumerate()
             .filter(|(i, spec)| spec.required && self.present & (1 << i) == 0)
             .map(|(_, spec)| spec.name)
             .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        Err(Error::input(
-            path,
-            None,
-            format!(
-                "not canonical `audit` NDJSON: no record has the required fields {}",
-                missing.join(", ")
-            ),
-        ))
+        ndjson_verdict(path, kind, self.objects, self.first_failure, &missing)
     }
 }
 
