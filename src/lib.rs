@@ -311,8 +311,9 @@ fn declaration_warnings(
 struct EarlyResults {
     /// The checks over the collected tables ([`checks::run_tables`]).
     tables: checks::CheckResults,
-    /// The access and logging checks, when an audit input is declared.
-    audit: Option<checks::audit::AuditOutcome>,
+    /// What the audit pass kept for the access and logging checks, when an audit
+    /// input is declared.
+    audit: Option<checks::audit::AuditFacts>,
 }
 
 /// What reading needs besides the config: the period, the catalogue, and the tenant
@@ -330,15 +331,15 @@ impl Sources<'_> {
         tables: &'c ingest::Tables,
         files: &'c [model::InputFile],
     ) -> CheckCtx<'c> {
-        CheckCtx {
-            period: self.period,
-            policy: &config.policy,
-            organisation: &config.organisation,
-            catalog: self.catalog,
+        CheckCtx::new(
+            self.period,
+            &config.policy,
+            &config.organisation,
+            self.catalog,
             tables,
             files,
-            file_tenants: self.declared,
-        }
+            self.declared,
+        )
     }
 }
 
@@ -383,9 +384,7 @@ fn read_evidence(
         ));
     };
     ingested.add_streamed(streamed);
-    let ctx = sources.ctx(config, &ingested.tables, &ingested.files);
-    let leavers_declared = ingested.tables.rows(Leavers).is_some();
-    let audit = Some(state.finish(&ctx, leavers_declared));
+    let audit = Some(state.finish());
     Ok((ingested, EarlyResults { tables, audit }))
 }
 

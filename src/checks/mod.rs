@@ -1,20 +1,31 @@
 //! The checks of SPEC §7. Every check is pure: it reads the canonical tables through a
-//! [`CheckCtx`] and returns findings and evidence rows; no file IO, no clock, no output
-//! order that depends on a hash map.
+//! [`CheckCtx`] and returns a [`CheckOutput`] (findings and evidence rows); no file IO,
+//! no clock, no output order that depends on a hash map.
 //!
-//! Adding a check: its file under `checks/<family>/`, its binding in
-//! `controls/bindings.toml`, a golden case under `tests/data/`, and one line in
-//! [`run_tables`] (a check over collected tables) or the audit state.
+//! A check `family.name` lives in `checks/<family>/<name>.rs` and is listed once in
+//! [`registry::REGISTRY`]; [`run_tables`] and [`complete`] walk that list. A family's
+//! `mod.rs` holds only what its checks share: its rows, read once per run through
+//! [`CheckCtx::family`], and the figures its PDF section shows. The audit family is
+//! different only in how it is fed: one observer ([`audit::AuditState`]) sees every
+//! event of the single audit pass, and its checks read what it kept
+//! ([`audit::AuditFacts`]).
 
+mod access;
 pub mod audit;
 mod backup;
 mod frame;
 mod inputs;
+mod logging;
 mod monitoring;
+mod registry;
 pub mod tenancy;
+#[cfg(test)]
+mod testing;
 mod uptime;
 
+use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::catalog::Catalog;
 use crate::config::Policy;
@@ -22,9 +33,10 @@ use crate::error::Error;
 use crate::ingest::Tables;
 use crate::model::{
     CheckId, EvidenceTable, Finding, Incident, InputFile, MaintenanceWindow, Organisation,
-    ServiceAvailability, SourceBackups, Status, Unit,
+    ServiceAvailability, SourceBackups, Status,
 };
 use crate::period::Period;
+pub use registry::{unit_of, Run, REGISTRY};
 
 /// What every check may read.
 pub struct CheckCtx<'a> {
@@ -37,11 +49,72 @@ pub struct CheckCtx<'a> {
     /// Input files (as the pack shows their paths) whose `[[input]]` declares a
     /// `tenant`, with that tenant: every row such a file holds is that tenant's.
     pub file_tenants: &'a BTreeMap<String, String>,
+    /// The families' rows, read once by the first check that asks.
+    families: Families,
 }
 
-impl CheckCtx<'_> {
-    /// A findings row for `check`, bound to the check's controls.
+/// What a check found: its findings rows and the rows behind their figures.
+#[derive(Debug, Default)]
+pub struct CheckOutput {
+    pub findings: Vec<Finding>,
+    pub evidence: Option<EvidenceTable>,
+}
+
+/// What a family's checks share, read from the tables once per run.
+pub trait Family: Any + Send + Sync + Sized {
+    fn read(ctx: &CheckCtx<'_>) -> Result<Self, Error>;
+}
+
+/// The families read so far, by type.
+#[derive(Default)]
+struct Families(Mutex<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
+impl<'a> CheckCtx<'a> {
     #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        period: &'a Period,
+        policy: &'a Policy,
+        organisation: &'a Organisation,
+        catalog: &'a Catalog,
+        tables: &'a Tables,
+        files: &'a [InputFile],
+        file_tenants: &'a BTreeMap<String, String>,
+    ) -> Self {
+        CheckCtx {
+            period,
+            policy,
+            organisation,
+            catalog,
+            tables,
+            files,
+            file_tenants,
+            families: Families::default(),
+        }
+    }
+
+    /// The rows family `T` reads, read on first use and shared by its checks.
+    pub fn family<T: Family>(&self) -> Result<Arc<T>, Error> {
+        let key = TypeId::of::<T>();
+        let cached = self
+            .families
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(Ok(family)) = cached.map(Arc::downcast::<T>) {
+            return Ok(family);
+        }
+        let family = Arc::new(T::read(self)?);
+        self.families
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, family.clone());
+        Ok(family)
+    }
+
+    /// A findings row for `check`, bound to the check's controls, in its unit.
     pub fn finding(
         &self,
         check: CheckId,
@@ -49,7 +122,6 @@ impl CheckCtx<'_> {
         status: Status,
         measured: Option<f64>,
         target: Option<f64>,
-        unit: Unit,
         detail: String,
     ) -> Finding {
         Finding {
@@ -59,7 +131,7 @@ impl CheckCtx<'_> {
             status,
             measured,
             target,
-            unit,
+            unit: unit_of(check),
             detail,
             waiver: None,
         }
@@ -78,50 +150,55 @@ pub struct CheckResults {
     pub backups: Vec<SourceBackups>,
 }
 
-/// The checks over the collected tables — availability, backups, monitoring. They need
-/// nothing from the audit stream, so a report runs them while the logs are still read.
+impl CheckResults {
+    fn add(&mut self, check: CheckId, output: CheckOutput) {
+        self.findings.extend(output.findings);
+        if let Some(table) = output.evidence {
+            self.evidence.insert(check, table);
+        }
+    }
+}
+
+/// The checks over the collected tables ([`Run::Tables`]) and the figures their
+/// families show beside the findings. They need nothing from the audit stream, so a
+/// report runs them while the logs are still read.
 pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
     let mut results = CheckResults::default();
-    if let Some((findings, table)) = monitoring::run(ctx)? {
-        results.findings.extend(findings);
-        results
-            .evidence
-            .insert(CheckId::MonitoringAlertResolution, table);
+    for check in REGISTRY {
+        if let Run::Tables(run) = check.run {
+            if let Some(output) = run(ctx)? {
+                results.add(check.id, output);
+            }
+        }
     }
-    if let Some(uptime) = uptime::run(ctx)? {
-        results.findings.extend(uptime.findings);
-        results.evidence.extend(uptime.evidence);
-        results.incidents = uptime.incidents;
-        results.services = uptime.services;
-        results.maintenance = uptime.maintenance;
-    }
-    if let Some(backup) = backup::run(ctx)? {
-        results.findings.extend(backup.findings);
-        results.evidence.extend(backup.evidence);
-        results.backups = backup.sources;
-    }
+    let uptime = uptime::figures(ctx)?;
+    results.services = uptime.services;
+    results.incidents = uptime.incidents;
+    results.maintenance = uptime.maintenance;
+    results.backups = backup::figures(ctx)?;
     Ok(results)
 }
 
-/// Adds the audit stream's rows and the rejected-rows check to what [`run_tables`]
-/// found, a `not_evaluated` row (subject `*`) for every check without one, and the
-/// policy floors (a policy looser than a check's floor fails its evaluated rows), and
-/// sorts. `ctx` must hold every table and every file read.
+/// Adds the audit checks ([`Run::Audit`], over what the audit pass kept) and the checks
+/// over the files read ([`Run::Files`]) to what [`run_tables`] found, a `not_evaluated`
+/// row (subject `*`) for every check without one, and the policy floors (a policy
+/// looser than a check's floor fails its evaluated rows), and sorts. `ctx` must hold
+/// every table and every file read.
 pub fn complete(
     ctx: &CheckCtx<'_>,
     mut results: CheckResults,
-    audit: Option<audit::AuditOutcome>,
+    audit: Option<audit::AuditFacts>,
 ) -> CheckResults {
-    if let Some(audit) = audit {
-        results.findings.extend(audit.findings);
-        results.evidence.extend(audit.evidence);
+    for check in REGISTRY {
+        let output = match (check.run, &audit) {
+            (Run::Audit(run), Some(facts)) => run(facts, ctx),
+            (Run::Files(run), _) => run(ctx),
+            _ => None,
+        };
+        if let Some(output) = output {
+            results.add(check.id, output);
+        }
     }
-    let (rejected_findings, rejected_evidence) = inputs::rejected_rows(ctx);
-    results.findings.extend(rejected_findings);
-    if let Some(table) = rejected_evidence {
-        results.evidence.insert(CheckId::InputsRejectedRows, table);
-    }
-
     for check in CheckId::ALL {
         if results.findings.iter().any(|f| f.check == check) {
             continue;
@@ -150,35 +227,7 @@ fn not_evaluated(ctx: &CheckCtx<'_>, check: CheckId) -> Finding {
         ),
         None => "no input files were read".to_string(),
     };
-    ctx.finding(
-        check,
-        "*",
-        Status::NotEvaluated,
-        None,
-        None,
-        unit_of(check),
-        detail,
-    )
-}
-
-/// The unit each check measures in (SPEC §7).
-pub fn unit_of(check: CheckId) -> Unit {
-    match check {
-        CheckId::UptimeAvailability | CheckId::UptimeCoverage => Unit::Percent,
-        CheckId::BackupRpo
-        | CheckId::BackupOffsite
-        | CheckId::AccessLeaverDeactivation
-        | CheckId::AccessSharedCredentialRotation
-        | CheckId::LoggingGaps
-        | CheckId::MonitoringAlertResolution => Unit::Hours,
-        CheckId::BackupRetention | CheckId::BackupRestoreTest => Unit::Days,
-        CheckId::BackupEncryption
-        | CheckId::AccessMfa
-        | CheckId::AccessLeaverLogin
-        | CheckId::AccessSupportTicket
-        | CheckId::LoggingIntegrity
-        | CheckId::InputsRejectedRows => Unit::Count,
-    }
+    ctx.finding(check, "*", Status::NotEvaluated, None, None, detail)
 }
 
 /// SPEC §8: a policy looser than the catalogue's floor makes the check fail.
@@ -203,6 +252,15 @@ fn table_error(error: polars::prelude::PolarsError) -> Error {
     Error::Render {
         what: "a check's query",
         message: error.to_string(),
+    }
+}
+
+/// `Pass` when `ok`, else `Fail`: how most checks judge their measure.
+fn pass_if(ok: bool) -> Status {
+    if ok {
+        Status::Pass
+    } else {
+        Status::Fail
     }
 }
 

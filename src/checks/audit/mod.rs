@@ -1,7 +1,10 @@
-//! The access and logging families (SPEC §7, "Access and logging, exactly"), computed
-//! from the audit stream without holding it: [`AuditState`] sees each event once and
-//! keeps only what the answers need — per-actor lifecycle events, credential rotations,
-//! the offending events themselves, and each source's covered stretches of time.
+//! The audit stream's one observer. The access and logging checks (SPEC §7, "Access
+//! and logging, exactly") are computed from the audit stream without holding it:
+//! [`AuditState`] sees each event of the single audit pass once and keeps only what
+//! their answers need — per-actor lifecycle events, credential rotations, the offending
+//! events themselves, and each source's covered stretches of time — and
+//! [`AuditState::finish`] hands that over as [`AuditFacts`], which each check in
+//! `access/` and `logging/` reads. Nothing here decides a status.
 //!
 //! Logins after a deactivation are judged when they are seen, against the lifecycle
 //! events seen so far. That is exact for logs in time order. When a deactivation or
@@ -9,7 +12,7 @@
 //! (out-of-order files), the actor is marked and [`AuditState::rescan`] asks for a
 //! second pass that re-judges only that actor's logins with every lifecycle event known.
 
-mod gaps;
+pub(in crate::checks) mod gaps;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -17,11 +20,9 @@ use foldhash::fast::FixedState;
 
 use super::CheckCtx;
 use crate::ingest::audit::{Action, AuditConsumer, AuditEvent, ChainLinks};
-use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, Status, Unit};
+use crate::model::{Cell, EvidenceTable, Millis};
 use crate::period::format_utc;
 use gaps::GapTracker;
-
-const HOUR: f64 = 3_600_000.0;
 
 /// A leaver from the `leavers` table.
 #[derive(Debug, Clone)]
@@ -33,15 +34,15 @@ pub struct Leaver {
 
 /// An event kept as evidence.
 #[derive(Debug, Clone, PartialEq)]
-struct Kept {
-    time: Millis,
-    actor: String,
-    tenant: String,
-    target: String,
-    ip: String,
-    file: String,
-    line: u64,
-    note: String,
+pub(in crate::checks) struct Kept {
+    pub time: Millis,
+    pub actor: String,
+    pub tenant: String,
+    pub target: String,
+    pub ip: String,
+    pub file: String,
+    pub line: u64,
+    pub note: String,
 }
 
 impl Kept {
@@ -58,7 +59,7 @@ impl Kept {
         }
     }
 
-    fn cells(&self, subject: &str) -> Vec<Cell> {
+    pub fn cells(&self, subject: &str) -> Vec<Cell> {
         vec![
             Cell::Text(subject.to_string()),
             Cell::Time(self.time),
@@ -79,12 +80,12 @@ const EVENT_COLUMNS: [&str; 9] = [
 
 /// A successful deactivate (`true`) or reactivate (`false`) of an account.
 #[derive(Debug, Clone)]
-struct Lifecycle {
-    time: Millis,
-    deactivate: bool,
-    actor: String,
-    file: String,
-    line: u64,
+pub(in crate::checks) struct Lifecycle {
+    pub time: Millis,
+    pub deactivate: bool,
+    pub actor: String,
+    pub file: String,
+    pub line: u64,
 }
 
 /// What the stream leaves behind, and what the checks need from the period and policy.
@@ -351,455 +352,49 @@ impl AuditConsumer for AuditState {
     }
 }
 
-/// The rows and evidence of the access and logging checks.
-pub struct AuditOutcome {
-    pub findings: Vec<Finding>,
-    pub evidence: Vec<(CheckId, EvidenceTable)>,
+/// What the audit pass kept, read by the access and logging checks.
+pub struct AuditFacts {
+    pub(in crate::checks) start: Millis,
+    pub(in crate::checks) end: Millis,
+    /// Leavers by actor (the latest departure of one listed twice).
+    pub(in crate::checks) leavers: BTreeMap<String, Leaver>,
+    /// Per actor: logins under an MFA-required role, and those without MFA.
+    pub(in crate::checks) mfa: BTreeMap<String, (u64, Vec<Kept>)>,
+    /// Per account: its successful deactivations and reactivations.
+    pub(in crate::checks) lifecycle: BTreeMap<String, Vec<Lifecycle>>,
+    /// Per actor: successful logins in the period while barred.
+    pub(in crate::checks) leaver_logins: BTreeMap<String, Vec<Kept>>,
+    /// Per credential: its successful rotations up to period end.
+    pub(in crate::checks) rotations: BTreeMap<String, Vec<Millis>>,
+    /// Per tenant: support accesses in the period, and those without a ticket.
+    pub(in crate::checks) support: BTreeMap<String, (u64, Vec<Kept>)>,
+    /// Per audit file: its `prev_hash` chain.
+    pub(in crate::checks) chains: BTreeMap<String, ChainLinks>,
+    /// Per audit source: the stretches its events cover.
+    pub(in crate::checks) sources: BTreeMap<String, GapTracker>,
 }
 
 impl AuditState {
-    pub fn finish(mut self, ctx: &CheckCtx<'_>, leavers_declared: bool) -> AuditOutcome {
+    /// The facts the pass kept, once every file (and any second pass) is read.
+    pub fn finish(mut self) -> AuditFacts {
         self.put_back_current();
-        let mut outcome = AuditOutcome {
-            findings: Vec::new(),
-            evidence: Vec::new(),
-        };
-        self.mfa_findings(ctx, &mut outcome);
-        self.leaver_login_findings(ctx, &mut outcome);
-        if leavers_declared {
-            self.leaver_deactivation_findings(ctx, &mut outcome);
+        AuditFacts {
+            start: self.start,
+            end: self.end,
+            leavers: self.leavers,
+            mfa: self.mfa.into_iter().collect(),
+            lifecycle: self.lifecycle,
+            leaver_logins: self.leaver_logins,
+            rotations: self.rotations,
+            support: self.support,
+            chains: self.chains,
+            sources: self.sources,
         }
-        self.rotation_findings(ctx, leavers_declared, &mut outcome);
-        self.support_findings(ctx, &mut outcome);
-        self.integrity_findings(ctx, &mut outcome);
-        self.gap_findings(ctx, &mut outcome);
-        outcome
-    }
-
-    fn mfa_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        let mut rows = Vec::new();
-        let by_actor: BTreeMap<&String, &(u64, Vec<Kept>)> = self.mfa.iter().collect();
-        for (actor, (logins, without)) in by_actor {
-            let count = without.len();
-            let status = if count == 0 {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            let detail = format!(
-                "{count} of {logins} successful logins under an MFA-required role had no MFA"
-            );
-            outcome.findings.push(ctx.finding(
-                CheckId::AccessMfa,
-                actor,
-                status,
-                Some(count as f64),
-                Some(0.0),
-                Unit::Count,
-                detail,
-            ));
-            rows.extend(without.iter().map(|k| k.cells(actor)));
-        }
-        if !self.mfa.is_empty() {
-            outcome.evidence.push((CheckId::AccessMfa, table(rows)));
-        }
-    }
-
-    fn leaver_login_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        let mut subjects: BTreeSet<&str> = self.leavers.keys().map(String::as_str).collect();
-        for (account, events) in &self.lifecycle {
-            if events.iter().any(|l| l.deactivate && l.time < self.end) {
-                subjects.insert(account);
-            }
-        }
-        if subjects.is_empty() {
-            return;
-        }
-        let mut rows = Vec::new();
-        for subject in subjects {
-            let logins = self
-                .leaver_logins
-                .get(subject)
-                .map_or(&[][..], |v| v.as_slice());
-            let count = logins.len();
-            let status = if count == 0 {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            let why = match self.leavers.get(subject) {
-                Some(leaver) => format!("left at {}", format_utc(leaver.left_at)),
-                None => "deactivated account".to_string(),
-            };
-            let detail = format!("{count} successful logins in the period while barred ({why})");
-            outcome.findings.push(ctx.finding(
-                CheckId::AccessLeaverLogin,
-                subject,
-                status,
-                Some(count as f64),
-                Some(0.0),
-                Unit::Count,
-                detail,
-            ));
-            let mut kept: Vec<&Kept> = logins.iter().collect();
-            kept.sort_by(|a, b| (a.time, &a.file, a.line).cmp(&(b.time, &b.file, b.line)));
-            rows.extend(kept.iter().map(|k| k.cells(subject)));
-        }
-        outcome
-            .evidence
-            .push((CheckId::AccessLeaverLogin, table(rows)));
-    }
-
-    fn leaver_deactivation_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        let limit = ctx.policy.leaver_deactivation_max as f64 / HOUR;
-        let mut rows = Vec::new();
-        for (actor, leaver) in &self.leavers {
-            if leaver.left_at >= self.end {
-                outcome.findings.push(ctx.finding(
-                    CheckId::AccessLeaverDeactivation,
-                    actor,
-                    Status::NotEvaluated,
-                    None,
-                    Some(limit),
-                    Unit::Hours,
-                    format!("leaves after the period ({})", format_utc(leaver.left_at)),
-                ));
-                continue;
-            }
-            let events = self.lifecycle.get(actor).map_or(&[][..], |v| v.as_slice());
-            let mut sorted: Vec<&Lifecycle> = events.iter().filter(|l| l.time < self.end).collect();
-            sorted.sort_by_key(|l| (l.time, l.deactivate));
-            let state_at_leaving = sorted.iter().rfind(|l| l.time <= leaver.left_at);
-            let (hours, detail, evidence) = match state_at_leaving {
-                Some(l) if l.deactivate => (
-                    0.0,
-                    format!(
-                        "already deactivated at {} before leaving at {}",
-                        format_utc(l.time),
-                        format_utc(leaver.left_at)
-                    ),
-                    Some(*l),
-                ),
-                _ => match sorted
-                    .iter()
-                    .find(|l| l.deactivate && l.time > leaver.left_at)
-                {
-                    Some(l) => {
-                        let hours = (l.time - leaver.left_at) as f64 / HOUR;
-                        (
-                            hours,
-                            format!(
-                                "left at {}, deactivated at {} by {}",
-                                format_utc(leaver.left_at),
-                                format_utc(l.time),
-                                l.actor
-                            ),
-                            Some(*l),
-                        )
-                    }
-                    None => {
-                        let hours = (self.end - leaver.left_at) as f64 / HOUR;
-                        (
-                            hours,
-                            format!(
-                                "left at {}, still active at period end",
-                                format_utc(leaver.left_at)
-                            ),
-                            None,
-                        )
-                    }
-                },
-            };
-            let status = if hours <= limit {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            outcome.findings.push(ctx.finding(
-                CheckId::AccessLeaverDeactivation,
-                actor,
-                status,
-                Some(hours),
-                Some(limit),
-                Unit::Hours,
-                detail,
-            ));
-            rows.push(vec![
-                Cell::Text(actor.clone()),
-                Cell::Time(leaver.left_at),
-                evidence.map_or(Cell::Empty, |l| Cell::Time(l.time)),
-                Cell::Hours(hours),
-                Cell::Text(evidence.map(|l| l.actor.clone()).unwrap_or_default()),
-                Cell::Text(evidence.map(|l| l.file.clone()).unwrap_or_default()),
-                evidence.map_or(Cell::Empty, |l| Cell::Count(l.line)),
-            ]);
-        }
-        outcome.evidence.push((
-            CheckId::AccessLeaverDeactivation,
-            EvidenceTable {
-                columns: vec![
-                    "actor",
-                    "left_at",
-                    "deactivated_at",
-                    "hours",
-                    "deactivated_by",
-                    "file",
-                    "line",
-                ],
-                rows,
-            },
-        ));
-    }
-
-    fn rotation_findings(
-        &self,
-        ctx: &CheckCtx<'_>,
-        leavers_declared: bool,
-        outcome: &mut AuditOutcome,
-    ) {
-        if self.rotations.is_empty() {
-            return;
-        }
-        let limit = ctx.policy.shared_credential_rotation_max as f64 / HOUR;
-        let support_leavers: Vec<&Leaver> = self
-            .leavers
-            .values()
-            .filter(|l| {
-                l.left_at < self.end
-                    && l.role
-                        .as_deref()
-                        .is_some_and(|r| r.eq_ignore_ascii_case("support"))
-            })
-            .collect();
-        let mut rows = Vec::new();
-        for (credential, rotations) in &self.rotations {
-            if !leavers_declared {
-                outcome.findings.push(ctx.finding(
-                    CheckId::AccessSharedCredentialRotation,
-                    credential,
-                    Status::NotEvaluated,
-                    None,
-                    Some(limit),
-                    Unit::Hours,
-                    "no `leavers` input declared: support-role leavers are unknown".to_string(),
-                ));
-                continue;
-            }
-            let mut sorted = rotations.clone();
-            sorted.sort_unstable();
-            let mut worst: Option<(f64, &Leaver, Option<Millis>)> = None;
-            for leaver in &support_leavers {
-                let next = sorted.iter().copied().find(|&t| t >= leaver.left_at);
-                let hours = (next.unwrap_or(self.end) - leaver.left_at) as f64 / HOUR;
-                rows.push(vec![
-                    Cell::Text(credential.clone()),
-                    Cell::Text(leaver.actor.clone()),
-                    Cell::Time(leaver.left_at),
-                    next.map_or(Cell::Empty, Cell::Time),
-                    Cell::Hours(hours),
-                ]);
-                if worst.is_none_or(|(w, _, _)| hours > w) {
-                    worst = Some((hours, leaver, next));
-                }
-            }
-            let finding = match worst {
-                None => ctx.finding(
-                    CheckId::AccessSharedCredentialRotation,
-                    credential,
-                    Status::Pass,
-                    None,
-                    Some(limit),
-                    Unit::Hours,
-                    "no support-role leaver up to period end".to_string(),
-                ),
-                Some((hours, leaver, next)) => {
-                    let status = if hours <= limit {
-                        Status::Pass
-                    } else {
-                        Status::Fail
-                    };
-                    let detail = match next {
-                        Some(t) => format!(
-                            "{} left at {}; rotated at {}",
-                            leaver.actor,
-                            format_utc(leaver.left_at),
-                            format_utc(t)
-                        ),
-                        None => format!(
-                            "{} left at {}; not rotated by period end",
-                            leaver.actor,
-                            format_utc(leaver.left_at)
-                        ),
-                    };
-                    ctx.finding(
-                        CheckId::AccessSharedCredentialRotation,
-                        credential,
-                        status,
-                        Some(hours),
-                        Some(limit),
-                        Unit::Hours,
-                        detail,
-                    )
-                }
-            };
-            outcome.findings.push(finding);
-        }
-        outcome.evidence.push((
-            CheckId::AccessSharedCredentialRotation,
-            EvidenceTable {
-                columns: vec!["credential", "leaver", "left_at", "rotated_at", "hours"],
-                rows,
-            },
-        ));
-    }
-
-    fn support_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        if self.support.is_empty() {
-            return;
-        }
-        let mut rows = Vec::new();
-        for (tenant, (accesses, without)) in &self.support {
-            let count = without.len();
-            let status = if count == 0 {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            let detail = format!("{count} of {accesses} support accesses had no ticket");
-            outcome.findings.push(ctx.finding(
-                CheckId::AccessSupportTicket,
-                tenant,
-                status,
-                Some(count as f64),
-                Some(0.0),
-                Unit::Count,
-                detail,
-            ));
-            rows.extend(without.iter().map(|k| k.cells(tenant)));
-        }
-        outcome
-            .evidence
-            .push((CheckId::AccessSupportTicket, table(rows)));
-    }
-
-    fn integrity_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        if self.chains.is_empty() {
-            return;
-        }
-        let mut rows = Vec::new();
-        for (file, chain) in &self.chains {
-            if !chain.carries {
-                outcome.findings.push(ctx.finding(
-                    CheckId::LoggingIntegrity,
-                    file,
-                    Status::NotEvaluated,
-                    None,
-                    Some(0.0),
-                    Unit::Count,
-                    "the file carries no prev_hash chain".to_string(),
-                ));
-                continue;
-            }
-            let mut problems: Vec<(u64, String)> = chain.broken.clone();
-            problems.extend(
-                chain
-                    .absent
-                    .iter()
-                    .flat_map(|&(first, last)| first..=last)
-                    .map(|line| (line, "no prev_hash".to_string())),
-            );
-            problems.sort();
-            let count = problems.len();
-            let status = if count == 0 {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            let detail = match problems.first() {
-                None => format!("all {} links of the chain hold", chain.count),
-                Some((line, _)) => format!(
-                    "{count} broken links of {}; the first at line {line}",
-                    chain.count
-                ),
-            };
-            outcome.findings.push(ctx.finding(
-                CheckId::LoggingIntegrity,
-                file,
-                status,
-                Some(count as f64),
-                Some(0.0),
-                Unit::Count,
-                detail,
-            ));
-            rows.extend(problems.into_iter().map(|(line, reason)| {
-                vec![
-                    Cell::Text(file.clone()),
-                    Cell::Count(line),
-                    Cell::Text(reason),
-                ]
-            }));
-        }
-        outcome.evidence.push((
-            CheckId::LoggingIntegrity,
-            EvidenceTable {
-                columns: vec!["file", "line", "reason"],
-                rows,
-            },
-        ));
-    }
-
-    fn gap_findings(&self, ctx: &CheckCtx<'_>, outcome: &mut AuditOutcome) {
-        if self.sources.is_empty() {
-            return;
-        }
-        let limit_ms = ctx.policy.max_log_gap;
-        let mut rows = Vec::new();
-        for (source, gaps) in &self.sources {
-            let (from, to) = gaps.longest(self.start, self.end);
-            let hours = (to - from) as f64 / HOUR;
-            let status = if to - from <= limit_ms {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            let detail = if gaps.events == 0 {
-                "no event in the period: the whole period is silent".to_string()
-            } else {
-                format!(
-                    "longest silence {hours:.2} h from {} to {}; {} events in the period",
-                    format_utc(from),
-                    format_utc(to),
-                    gaps.events
-                )
-            };
-            outcome.findings.push(ctx.finding(
-                CheckId::LoggingGaps,
-                source,
-                status,
-                Some(hours),
-                Some(limit_ms as f64 / HOUR),
-                Unit::Hours,
-                detail,
-            ));
-            rows.push(vec![
-                Cell::Text(source.clone()),
-                Cell::Time(from),
-                Cell::Time(to),
-                Cell::Hours(hours),
-                Cell::Count(gaps.events),
-            ]);
-        }
-        outcome.evidence.push((
-            CheckId::LoggingGaps,
-            EvidenceTable {
-                columns: vec!["source", "start", "end", "hours", "events_in_period"],
-                rows,
-            },
-        ));
     }
 }
 
-fn table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
+/// An evidence table of kept events.
+pub(in crate::checks) fn events_table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
     EvidenceTable {
         columns: EVENT_COLUMNS.to_vec(),
         rows,

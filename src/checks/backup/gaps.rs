@@ -1,7 +1,11 @@
 //! The longest gap between successful backups (SPEC §7 "Backups, exactly"), on plain
-//! finish times so it can be tested by hand.
+//! finish times so it can be tested by hand; and the findings row and evidence rows
+//! `backup.rpo` and `backup.offsite` both write for a gap.
 
-use crate::model::Millis;
+use super::{Backup, HOUR};
+use crate::checks::{pass_if, CheckCtx};
+use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, Status};
+use crate::period::format_utc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gap {
@@ -47,6 +51,122 @@ pub fn longest_gap(finishes: &[Millis], start: Millis, end: Millis) -> Gap {
         points: inside.len() + usize::from(before.is_some()),
         in_period: inside.len(),
     }
+}
+
+/// The evidence columns of both gap checks.
+pub const COLUMNS: [&str; 10] = [
+    "source",
+    "kind",
+    "start",
+    "end",
+    "hours",
+    "snapshot_id",
+    "repository",
+    "region",
+    "path",
+    "line",
+];
+
+pub fn table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
+    EvidenceTable {
+        columns: COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+/// The findings row of a gap check. `nouns`: what is counted, singular (for "no …")
+/// and plural (for "N … in the period").
+pub fn finding(
+    ctx: &CheckCtx<'_>,
+    check: CheckId,
+    source: &str,
+    gap: &Gap,
+    limit: Millis,
+    nouns: (&str, String),
+) -> Finding {
+    let (singular, plural) = nouns;
+    let hours = gap.length() as f64 / HOUR;
+    let target = limit as f64 / HOUR;
+    let (status, detail) = if gap.points == 0 {
+        (
+            Status::Fail,
+            format!(
+                "no {singular} in or before the period: the whole period ({hours:.2} h) is the gap"
+            ),
+        )
+    } else {
+        (
+            pass_if(gap.length() <= limit),
+            format!(
+                "longest gap {hours:.2} h from {} to {}; {} {plural} in the period",
+                format_utc(gap.from),
+                format_utc(gap.to),
+                gap.in_period,
+            ),
+        )
+    };
+    ctx.finding(check, source, status, Some(hours), Some(target), detail)
+}
+
+/// Evidence rows: the longest gap, the successful backups behind it (the one before
+/// the period that opens the first gap included) and the failed or partial runs among
+/// `others`.
+pub fn push_rows(
+    rows: &mut Vec<Vec<Cell>>,
+    source: &str,
+    gap: &Gap,
+    used: &[&Backup],
+    others: &[Backup],
+    period_start: Millis,
+) {
+    rows.push(vec![
+        Cell::Text(source.to_string()),
+        Cell::Text("longest_gap".to_string()),
+        Cell::Time(gap.from),
+        Cell::Time(gap.to),
+        Cell::Hours(gap.length() as f64 / HOUR),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ]);
+    let opening = used
+        .iter()
+        .filter(|b| b.finished < period_start)
+        .max_by_key(|b| (b.finished, b.line));
+    let backup_row = |kind: &str, b: &Backup| {
+        vec![
+            Cell::Text(source.to_string()),
+            Cell::Text(kind.to_string()),
+            Cell::Time(b.started),
+            Cell::Time(b.finished),
+            Cell::Empty,
+            Cell::Text(b.snapshot.clone()),
+            Cell::Text(b.repository.clone()),
+            Cell::Text(b.region.clone().unwrap_or_default()),
+            Cell::Text(b.path.clone()),
+            Cell::Count(b.line),
+        ]
+    };
+    let mut listed: Vec<Vec<Cell>> = Vec::new();
+    if let Some(b) = opening {
+        listed.push(backup_row("before_period", b));
+    }
+    for b in used.iter().filter(|b| b.finished >= period_start) {
+        listed.push(backup_row("backup", b));
+    }
+    for b in others
+        .iter()
+        .filter(|b| !b.is_success() && b.finished >= period_start)
+    {
+        listed.push(backup_row(&b.status, b));
+    }
+    listed.sort_by_key(|row| match &row[2] {
+        Cell::Time(t) => *t,
+        _ => 0,
+    });
+    rows.extend(listed);
 }
 
 #[cfg(test)]

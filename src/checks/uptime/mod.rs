@@ -1,29 +1,23 @@
-//! `uptime.availability` and `uptime.coverage` (SPEC §7): both come from one timeline
-//! per service, which also yields the incidents and the daily figures for the PDF.
+//! The uptime family: `uptime.availability` and `uptime.coverage` (SPEC §7). Both
+//! come from one timeline per service ([`timeline`]), computed once here
+//! ([`Uptime`]), which also yields the incidents and the daily figures for the PDF.
 
 mod timeline;
+
+pub(super) mod availability;
+pub(super) mod coverage;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::{frame, table_error, CheckCtx};
-use crate::config::{format_duration, InputKind};
+use super::{frame, table_error, CheckCtx, Family};
+use crate::config::InputKind;
 use crate::error::Error;
 use crate::model::{
-    Cell, CheckId, DailyAvailability, EvidenceTable, Finding, Incident, MaintenanceWindow, Millis,
-    ServiceAvailability, Status, Unit,
+    Cell, DailyAvailability, Incident, MaintenanceWindow, Millis, ServiceAvailability,
 };
 use timeline::{Coverage, Sample, Segment, State};
-
-/// What the uptime family contributes to the assessment.
-pub struct UptimeOutcome {
-    pub findings: Vec<Finding>,
-    pub evidence: Vec<(CheckId, EvidenceTable)>,
-    pub incidents: Vec<Incident>,
-    pub services: Vec<ServiceAvailability>,
-    pub maintenance: Vec<MaintenanceWindow>,
-}
 
 /// Probe samples grouped by service, then location, in time order.
 type Probes = BTreeMap<String, BTreeMap<String, Vec<Sample>>>;
@@ -31,188 +25,205 @@ type Probes = BTreeMap<String, BTreeMap<String, Vec<Sample>>>;
 /// The locations of each service, sorted.
 type Locations = BTreeMap<String, Vec<String>>;
 
-pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<UptimeOutcome>, Error> {
-    let Some(probes_frame) = ctx.tables.get(InputKind::Probes) else {
-        return Ok(None);
-    };
-    if probes_frame.height() == 0 {
-        return Ok(None);
+/// The evidence columns of both uptime checks.
+const COLUMNS: [&str; 7] = [
+    "service",
+    "kind",
+    "start",
+    "end",
+    "duration_seconds",
+    "locations",
+    "reference",
+];
+
+/// The family's timelines: one per service with probes, by service.
+pub(super) struct Uptime {
+    /// Whether any probe row was read: without one the family has no subject.
+    probed: bool,
+    services: Vec<Service>,
+    /// Maintenance windows that touch the period.
+    maintenance: Vec<MaintenanceWindow>,
+}
+
+/// One service's timeline over the period.
+struct Service {
+    figures: ServiceAvailability,
+    incidents: Vec<Incident>,
+    /// The maintenance windows of the service (and of `*`).
+    windows: Vec<MaintenanceWindow>,
+    segments: Vec<Segment>,
+    /// Per location, what it covered.
+    coverage: Vec<(String, Vec<Coverage>)>,
+}
+
+/// What the PDF shows of the uptime family.
+#[derive(Debug, Default)]
+pub(super) struct Figures {
+    pub services: Vec<ServiceAvailability>,
+    pub incidents: Vec<Incident>,
+    pub maintenance: Vec<MaintenanceWindow>,
+}
+
+pub(super) fn figures(ctx: &CheckCtx<'_>) -> Result<Figures, Error> {
+    let uptime = ctx.family::<Uptime>()?;
+    if !uptime.probed {
+        return Ok(Figures::default());
     }
-    let policy = ctx.policy;
-    let period = ctx.period;
-    let (probes, locations_by_service) = read_probes(
-        probes_frame,
-        period.start - policy.max_sample_gap,
-        period.end,
-    )?;
-    let maintenance = read_maintenance(ctx)?;
+    Ok(Figures {
+        services: uptime.services.iter().map(|s| s.figures.clone()).collect(),
+        incidents: uptime
+            .services
+            .iter()
+            .flat_map(|s| s.incidents.iter().cloned())
+            .collect(),
+        maintenance: uptime.maintenance.clone(),
+    })
+}
 
-    let mut outcome = UptimeOutcome {
-        findings: Vec::new(),
-        evidence: Vec::new(),
-        incidents: Vec::new(),
-        services: Vec::new(),
-        maintenance: maintenance.clone(),
-    };
-    let mut availability_rows = Vec::new();
-    let mut coverage_rows = Vec::new();
-    let empty = BTreeMap::new();
-    for (service, locations) in &locations_by_service {
-        let samples_by_location = probes.get(service).unwrap_or(&empty);
-        let coverage: Vec<(String, Vec<Coverage>)> = locations
-            .iter()
-            .map(|location| {
-                let samples = samples_by_location
-                    .get(location)
-                    .map_or(&[][..], |s| s.as_slice());
-                let covered = timeline::location_coverage(
-                    samples,
-                    policy.max_sample_gap,
-                    period.start,
-                    period.end,
-                );
-                (location.clone(), covered)
-            })
-            .collect();
-        let windows: Vec<&MaintenanceWindow> = maintenance
-            .iter()
-            .filter(|w| w.service == *service || w.service == "*")
-            .collect();
-        let scheduled: Vec<(Millis, Millis)> = windows
-            .iter()
-            .filter(|w| w.scheduled)
-            .map(|w| (w.start, w.end))
-            .collect();
-        let quorum = timeline::quorum(policy.probe_quorum, locations.len());
-        let coverage_only: Vec<Vec<Coverage>> = coverage.iter().map(|(_, c)| c.clone()).collect();
-        let segments = timeline::service_timeline(
-            &coverage_only,
-            quorum,
-            &scheduled,
-            period.start,
-            period.end,
-        );
-        let totals = timeline::totals(&segments, period.start, period.end);
-
-        let incidents = incidents_of(service, &segments, &coverage);
-        let daily = period
-            .local_days()
-            .into_iter()
-            .map(|(date, start, end)| {
-                let day = timeline::totals(&segments, start, end);
-                DailyAvailability {
-                    date: date.format("%Y-%m-%d").to_string(),
-                    start,
-                    end,
-                    down_ms: day.down,
-                    no_data_ms: day.no_data,
-                    scheduled_ms: day.scheduled,
-                    availability: day.availability(),
-                }
-            })
-            .collect();
-        let figures = ServiceAvailability {
-            service: service.clone(),
-            locations: locations.clone(),
-            quorum,
-            period_ms: totals.span,
-            scheduled_ms: totals.scheduled,
-            no_data_ms: totals.no_data,
-            down_ms: totals.down,
-            measured_ms: totals.measured(),
-            availability: totals.availability(),
-            coverage: totals.coverage(),
-            error_budget_used: totals.error_budget_used(policy.uptime_target_percent),
-            incidents: incidents.len(),
-            daily,
+impl Family for Uptime {
+    fn read(ctx: &CheckCtx<'_>) -> Result<Self, Error> {
+        let mut uptime = Uptime {
+            probed: false,
+            services: Vec::new(),
+            maintenance: Vec::new(),
         };
-        outcome.findings.push(availability_finding(ctx, &figures));
-        outcome.findings.push(coverage_finding(ctx, &figures));
+        let Some(probes_frame) = ctx.tables.get(InputKind::Probes) else {
+            return Ok(uptime);
+        };
+        if probes_frame.height() == 0 {
+            return Ok(uptime);
+        }
+        let (policy, period) = (ctx.policy, ctx.period);
+        let (probes, locations_by_service) = read_probes(
+            probes_frame,
+            period.start - policy.max_sample_gap,
+            period.end,
+        )?;
+        uptime.probed = true;
+        uptime.maintenance = read_maintenance(ctx)?;
+        let empty = BTreeMap::new();
+        for (service, locations) in &locations_by_service {
+            let samples = probes.get(service).unwrap_or(&empty);
+            uptime.services.push(timeline_of(
+                ctx,
+                service,
+                locations,
+                samples,
+                &uptime.maintenance,
+            ));
+        }
+        Ok(uptime)
+    }
+}
 
-        for incident in &incidents {
-            availability_rows.push(vec![
-                Cell::Text(service.clone()),
-                Cell::Text("down".to_string()),
-                Cell::Time(incident.start),
-                Cell::Time(incident.end),
-                Cell::Seconds(incident.duration_ms()),
-                Cell::Text(incident.locations.join(";")),
-                Cell::Empty,
-            ]);
-        }
-        for window in &windows {
-            let (start, end) = (window.start.max(period.start), window.end.min(period.end));
-            if start >= end {
-                continue;
+/// The timeline of one service over the period, and what it adds up to.
+fn timeline_of(
+    ctx: &CheckCtx<'_>,
+    service: &str,
+    locations: &[String],
+    samples_by_location: &BTreeMap<String, Vec<Sample>>,
+    maintenance: &[MaintenanceWindow],
+) -> Service {
+    let (policy, period) = (ctx.policy, ctx.period);
+    let coverage: Vec<(String, Vec<Coverage>)> = locations
+        .iter()
+        .map(|location| {
+            let samples = samples_by_location
+                .get(location)
+                .map_or(&[][..], |s| s.as_slice());
+            let covered = timeline::location_coverage(
+                samples,
+                policy.max_sample_gap,
+                period.start,
+                period.end,
+            );
+            (location.clone(), covered)
+        })
+        .collect();
+    let windows: Vec<MaintenanceWindow> = maintenance
+        .iter()
+        .filter(|w| w.service == service || w.service == "*")
+        .cloned()
+        .collect();
+    let scheduled: Vec<(Millis, Millis)> = windows
+        .iter()
+        .filter(|w| w.scheduled)
+        .map(|w| (w.start, w.end))
+        .collect();
+    let quorum = timeline::quorum(policy.probe_quorum, locations.len());
+    let coverage_only: Vec<Vec<Coverage>> = coverage.iter().map(|(_, c)| c.clone()).collect();
+    let segments =
+        timeline::service_timeline(&coverage_only, quorum, &scheduled, period.start, period.end);
+    let totals = timeline::totals(&segments, period.start, period.end);
+    let incidents = incidents_of(service, &segments, &coverage);
+    let daily = period
+        .local_days()
+        .into_iter()
+        .map(|(date, start, end)| {
+            let day = timeline::totals(&segments, start, end);
+            DailyAvailability {
+                date: date.format("%Y-%m-%d").to_string(),
+                start,
+                end,
+                down_ms: day.down,
+                no_data_ms: day.no_data,
+                scheduled_ms: day.scheduled,
+                availability: day.availability(),
             }
-            let kind = if window.scheduled {
-                "scheduled_maintenance"
-            } else {
-                "late_maintenance"
-            };
-            let row = vec![
-                Cell::Text(service.clone()),
-                Cell::Text(kind.to_string()),
-                Cell::Time(start),
-                Cell::Time(end),
-                Cell::Seconds(end - start),
-                Cell::Empty,
-                Cell::Text(window.reference.clone()),
-            ];
-            if window.scheduled {
-                coverage_rows.push(row.clone());
-            }
-            availability_rows.push(row);
-        }
-        for segment in segments.iter().filter(|s| s.state == State::NoData) {
-            coverage_rows.push(vec![
-                Cell::Text(service.clone()),
-                Cell::Text("no_data".to_string()),
-                Cell::Time(segment.start),
-                Cell::Time(segment.end),
-                Cell::Seconds(segment.end - segment.start),
-                Cell::Text(
-                    coverage
-                        .iter()
-                        .filter(|(_, covered)| overlaps(covered, segment.start, segment.end))
-                        .map(|(location, _)| location.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                ),
-                Cell::Empty,
-            ]);
-        }
-        outcome.incidents.extend(incidents);
-        outcome.services.push(figures);
+        })
+        .collect();
+    let figures = ServiceAvailability {
+        service: service.to_string(),
+        locations: locations.to_vec(),
+        quorum,
+        period_ms: totals.span,
+        scheduled_ms: totals.scheduled,
+        no_data_ms: totals.no_data,
+        down_ms: totals.down,
+        measured_ms: totals.measured(),
+        availability: totals.availability(),
+        coverage: totals.coverage(),
+        error_budget_used: totals.error_budget_used(policy.uptime_target_percent),
+        incidents: incidents.len(),
+        daily,
+    };
+    Service {
+        figures,
+        incidents,
+        windows,
+        segments,
+        coverage,
     }
-    for rows in [&mut availability_rows, &mut coverage_rows] {
-        rows.sort_by_key(|row| evidence_key(row));
+}
+
+/// The evidence row of a maintenance window clipped to the period, if it touches it.
+fn window_row(service: &str, window: &MaintenanceWindow, ctx: &CheckCtx<'_>) -> Option<Vec<Cell>> {
+    let (start, end) = (
+        window.start.max(ctx.period.start),
+        window.end.min(ctx.period.end),
+    );
+    if start >= end {
+        return None;
     }
-    let columns = vec![
-        "service",
-        "kind",
-        "start",
-        "end",
-        "duration_seconds",
-        "locations",
-        "reference",
-    ];
-    outcome.evidence.push((
-        CheckId::UptimeAvailability,
-        EvidenceTable {
-            columns: columns.clone(),
-            rows: availability_rows,
-        },
-    ));
-    // For coverage, `locations` names the locations that still had data.
-    outcome.evidence.push((
-        CheckId::UptimeCoverage,
-        EvidenceTable {
-            columns,
-            rows: coverage_rows,
-        },
-    ));
-    Ok(Some(outcome))
+    let kind = if window.scheduled {
+        "scheduled_maintenance"
+    } else {
+        "late_maintenance"
+    };
+    Some(vec![
+        Cell::Text(service.to_string()),
+        Cell::Text(kind.to_string()),
+        Cell::Time(start),
+        Cell::Time(end),
+        Cell::Seconds(end - start),
+        Cell::Empty,
+        Cell::Text(window.reference.clone()),
+    ])
+}
+
+/// Evidence rows sort by service, start, then kind.
+fn sort_rows(rows: &mut [Vec<Cell>]) {
+    rows.sort_by_key(|row| evidence_key(row));
 }
 
 fn evidence_key(row: &[Cell]) -> (String, Millis, String) {
@@ -225,81 +236,6 @@ fn evidence_key(row: &[Cell]) -> (String, Millis, String) {
         _ => 0,
     };
     (text(&row[0]), time, text(&row[1]))
-}
-
-fn availability_finding(ctx: &CheckCtx<'_>, figures: &ServiceAvailability) -> Finding {
-    let target = ctx.policy.uptime_target_percent;
-    let (status, detail) = match figures.availability {
-        None => (
-            Status::NotEvaluated,
-            "no monitored time in the period: no location had data".to_string(),
-        ),
-        Some(availability) => {
-            let budget = figures
-                .error_budget_used
-                .map(|b| format!("; error budget used {b:.1}%"))
-                .unwrap_or_default();
-            (
-                if availability >= target { Status::Pass } else { Status::Fail },
-                format!(
-                    "down {} in {} incident{} over {} measured (scheduled maintenance {}, no data {}){budget}",
-                    format_duration(figures.down_ms),
-                    figures.incidents,
-                    if figures.incidents == 1 { "" } else { "s" },
-                    format_duration(figures.measured_ms),
-                    format_duration(figures.scheduled_ms),
-                    format_duration(figures.no_data_ms),
-                ),
-            )
-        }
-    };
-    ctx.finding(
-        CheckId::UptimeAvailability,
-        &figures.service,
-        status,
-        figures.availability,
-        Some(target),
-        Unit::Percent,
-        detail,
-    )
-}
-
-fn coverage_finding(ctx: &CheckCtx<'_>, figures: &ServiceAvailability) -> Finding {
-    let target = ctx.policy.min_monitoring_coverage_percent;
-    let (status, detail) = match figures.coverage {
-        None => (
-            Status::NotEvaluated,
-            "the whole period was scheduled maintenance".to_string(),
-        ),
-        Some(coverage) => (
-            if coverage >= target {
-                Status::Pass
-            } else {
-                Status::Fail
-            },
-            format!(
-                "no data {} of {} outside scheduled maintenance; {} location{}, quorum {}",
-                format_duration(figures.no_data_ms),
-                format_duration(figures.period_ms - figures.scheduled_ms),
-                figures.locations.len(),
-                if figures.locations.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                figures.quorum
-            ),
-        ),
-    };
-    ctx.finding(
-        CheckId::UptimeCoverage,
-        &figures.service,
-        status,
-        figures.coverage,
-        Some(target),
-        Unit::Percent,
-        detail,
-    )
 }
 
 /// Maximal down stretches, with the locations that said down during each.

@@ -4,15 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{frame, CheckCtx};
+use crate::checks::{frame, pass_if, CheckCtx, CheckOutput};
 use crate::config::InputKind;
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable, Finding, Status, Unit};
+use crate::model::{Cell, CheckId, EvidenceTable};
 use crate::period::format_utc;
 
 const HOUR: f64 = 3_600_000.0;
 
-pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<(Vec<Finding>, EvidenceTable)>, Error> {
+pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     let Some(alerts) = ctx.tables.get(InputKind::Alerts) else {
         return Ok(None);
     };
@@ -56,11 +56,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<(Vec<Finding>, EvidenceTable)>, 
         else {
             continue;
         };
-        let status = if hours <= limit {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
+        let status = pass_if(hours <= limit);
         let name = names[worst].clone().unwrap_or_default();
         let detail = match resolved[worst].filter(|&r| r <= end) {
             Some(r) => format!(
@@ -79,7 +75,6 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<(Vec<Finding>, EvidenceTable)>, 
             status,
             Some(hours),
             Some(limit),
-            Unit::Hours,
             detail,
         ));
         for &(hours, i) in alerts_of_target {
@@ -109,5 +104,8 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<(Vec<Finding>, EvidenceTable)>, 
         ],
         rows,
     };
-    Ok(Some((findings, table)))
+    Ok(Some(CheckOutput {
+        findings,
+        evidence: Some(table),
+    }))
 }

@@ -1,22 +1,18 @@
 //! `inputs.rejected_rows`: one row per input file, failing when any row of it could
 //! not be read (SPEC §12). The rejected rows themselves are in `rejected.csv`.
 
-use super::CheckCtx;
-use crate::model::{Cell, CheckId, EvidenceTable, Finding, Status, Unit};
+use crate::checks::{pass_if, CheckCtx, CheckOutput};
+use crate::model::{Cell, CheckId, EvidenceTable};
 
-pub fn rejected_rows(ctx: &CheckCtx<'_>) -> (Vec<Finding>, Option<EvidenceTable>) {
+pub fn run(ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     if ctx.files.is_empty() {
-        return (Vec::new(), None);
+        return None;
     }
     let findings = ctx
         .files
         .iter()
         .map(|file| {
-            let status = if file.rejected_rows == 0 {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
+            let status = pass_if(file.rejected_rows == 0);
             let detail = if file.rejected_rows == 0 {
                 format!("all {} rows read", file.rows)
             } else {
@@ -32,7 +28,6 @@ pub fn rejected_rows(ctx: &CheckCtx<'_>) -> (Vec<Finding>, Option<EvidenceTable>
                 status,
                 Some(file.rejected_rows as f64),
                 Some(0.0),
-                Unit::Count,
                 detail,
             )
         })
@@ -54,5 +49,8 @@ pub fn rejected_rows(ctx: &CheckCtx<'_>) -> (Vec<Finding>, Option<EvidenceTable>
         columns: vec!["path", "kind", "format", "rows", "rejected_rows"],
         rows,
     };
-    (findings, Some(table))
+    Some(CheckOutput {
+        findings,
+        evidence: Some(table),
+    })
 }

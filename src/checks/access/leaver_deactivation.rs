@@ -1,0 +1,99 @@
+//! `access.leaver_deactivation` (SPEC §7): per leaver, the hours from `left_at` to the
+//! deactivation of the account (already deactivated when leaving: 0; still active at
+//! period end: the hours to period end). A leaver who leaves after the period is
+//! `not_evaluated`; without a `leavers` input there is no subject.
+
+use super::HOUR;
+use crate::checks::audit::{AuditFacts, Lifecycle};
+use crate::checks::{pass_if, CheckCtx, CheckOutput};
+use crate::config::InputKind;
+use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::period::format_utc;
+
+pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
+    ctx.tables.rows(InputKind::Leavers)?;
+    let limit = ctx.policy.leaver_deactivation_max as f64 / HOUR;
+    let mut output = CheckOutput::default();
+    let mut rows = Vec::new();
+    for (actor, leaver) in &facts.leavers {
+        if leaver.left_at >= facts.end {
+            output.findings.push(ctx.finding(
+                CheckId::AccessLeaverDeactivation,
+                actor,
+                Status::NotEvaluated,
+                None,
+                Some(limit),
+                format!("leaves after the period ({})", format_utc(leaver.left_at)),
+            ));
+            continue;
+        }
+        let events = facts.lifecycle.get(actor).map_or(&[][..], |v| v.as_slice());
+        let mut sorted: Vec<&Lifecycle> = events.iter().filter(|l| l.time < facts.end).collect();
+        sorted.sort_by_key(|l| (l.time, l.deactivate));
+        let state_at_leaving = sorted.iter().rfind(|l| l.time <= leaver.left_at);
+        let (hours, detail, evidence) = match state_at_leaving {
+            Some(l) if l.deactivate => (
+                0.0,
+                format!(
+                    "already deactivated at {} before leaving at {}",
+                    format_utc(l.time),
+                    format_utc(leaver.left_at)
+                ),
+                Some(*l),
+            ),
+            _ => match sorted
+                .iter()
+                .find(|l| l.deactivate && l.time > leaver.left_at)
+            {
+                Some(l) => (
+                    (l.time - leaver.left_at) as f64 / HOUR,
+                    format!(
+                        "left at {}, deactivated at {} by {}",
+                        format_utc(leaver.left_at),
+                        format_utc(l.time),
+                        l.actor
+                    ),
+                    Some(*l),
+                ),
+                None => (
+                    (facts.end - leaver.left_at) as f64 / HOUR,
+                    format!(
+                        "left at {}, still active at period end",
+                        format_utc(leaver.left_at)
+                    ),
+                    None,
+                ),
+            },
+        };
+        output.findings.push(ctx.finding(
+            CheckId::AccessLeaverDeactivation,
+            actor,
+            pass_if(hours <= limit),
+            Some(hours),
+            Some(limit),
+            detail,
+        ));
+        rows.push(vec![
+            Cell::Text(actor.clone()),
+            Cell::Time(leaver.left_at),
+            evidence.map_or(Cell::Empty, |l| Cell::Time(l.time)),
+            Cell::Hours(hours),
+            Cell::Text(evidence.map(|l| l.actor.clone()).unwrap_or_default()),
+            Cell::Text(evidence.map(|l| l.file.clone()).unwrap_or_default()),
+            evidence.map_or(Cell::Empty, |l| Cell::Count(l.line)),
+        ]);
+    }
+    output.evidence = Some(EvidenceTable {
+        columns: vec![
+            "actor",
+            "left_at",
+            "deactivated_at",
+            "hours",
+            "deactivated_by",
+            "file",
+            "line",
+        ],
+        rows,
+    });
+    Some(output)
+}

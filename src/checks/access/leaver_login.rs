@@ -1,0 +1,50 @@
+//! `access.leaver_login` (SPEC §7): per leaver, and per account deactivated before the
+//! period end, the successful logins in the period after the holder left or while the
+//! account was deactivated. The audit pass judges each login as it is seen
+//! ([`crate::checks::audit::AuditState`]); this check counts what it kept.
+
+use std::collections::BTreeSet;
+
+use crate::checks::audit::{events_table, AuditFacts, Kept};
+use crate::checks::{pass_if, CheckCtx, CheckOutput};
+use crate::model::CheckId;
+use crate::period::format_utc;
+
+pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
+    let mut subjects: BTreeSet<&str> = facts.leavers.keys().map(String::as_str).collect();
+    for (account, events) in &facts.lifecycle {
+        if events.iter().any(|l| l.deactivate && l.time < facts.end) {
+            subjects.insert(account);
+        }
+    }
+    if subjects.is_empty() {
+        return None;
+    }
+    let mut output = CheckOutput::default();
+    let mut rows = Vec::new();
+    for subject in subjects {
+        let logins = facts
+            .leaver_logins
+            .get(subject)
+            .map_or(&[][..], |v| v.as_slice());
+        let count = logins.len();
+        let why = match facts.leavers.get(subject) {
+            Some(leaver) => format!("left at {}", format_utc(leaver.left_at)),
+            None => "deactivated account".to_string(),
+        };
+        let detail = format!("{count} successful logins in the period while barred ({why})");
+        output.findings.push(ctx.finding(
+            CheckId::AccessLeaverLogin,
+            subject,
+            pass_if(count == 0),
+            Some(count as f64),
+            Some(0.0),
+            detail,
+        ));
+        let mut kept: Vec<&Kept> = logins.iter().collect();
+        kept.sort_by(|a, b| (a.time, &a.file, a.line).cmp(&(b.time, &b.file, b.line)));
+        rows.extend(kept.iter().map(|k| k.cells(subject)));
+    }
+    output.evidence = Some(events_table(rows));
+    Some(output)
+}

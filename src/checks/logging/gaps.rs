@@ -1,0 +1,53 @@
+//! `logging.gaps` (SPEC §7): per audit source (a file, or a native input), the longest
+//! stretch inside the period with no readable event, whatever its action or outcome,
+//! from the period start to the first event and from the last event to the period end.
+
+use crate::checks::audit::AuditFacts;
+use crate::checks::{pass_if, CheckCtx, CheckOutput};
+use crate::model::{Cell, CheckId, EvidenceTable};
+use crate::period::format_utc;
+
+const HOUR: f64 = 3_600_000.0;
+
+pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
+    if facts.sources.is_empty() {
+        return None;
+    }
+    let limit_ms = ctx.policy.max_log_gap;
+    let mut output = CheckOutput::default();
+    let mut rows = Vec::new();
+    for (source, gaps) in &facts.sources {
+        let (from, to) = gaps.longest(facts.start, facts.end);
+        let hours = (to - from) as f64 / HOUR;
+        let detail = if gaps.events == 0 {
+            "no event in the period: the whole period is silent".to_string()
+        } else {
+            format!(
+                "longest silence {hours:.2} h from {} to {}; {} events in the period",
+                format_utc(from),
+                format_utc(to),
+                gaps.events
+            )
+        };
+        output.findings.push(ctx.finding(
+            CheckId::LoggingGaps,
+            source,
+            pass_if(to - from <= limit_ms),
+            Some(hours),
+            Some(limit_ms as f64 / HOUR),
+            detail,
+        ));
+        rows.push(vec![
+            Cell::Text(source.clone()),
+            Cell::Time(from),
+            Cell::Time(to),
+            Cell::Hours(hours),
+            Cell::Count(gaps.events),
+        ]);
+    }
+    output.evidence = Some(EvidenceTable {
+        columns: vec!["source", "start", "end", "hours", "events_in_period"],
+        rows,
+    });
+    Some(output)
+}

@@ -1,0 +1,3 @@
+//! The monitoring family: `monitoring.alert_resolution` (SPEC §7).
+
+pub(super) mod alert_resolution;
