@@ -14,6 +14,7 @@ use clap::Parser;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::model::Status;
 use crate::period::generated_at;
 use crate::{PeriodChoice, RunOptions};
 use args::{Cli, Command, PeriodArgs};
@@ -78,14 +79,14 @@ fn execute(cli: Cli) -> Result<u8, Error> {
             )?;
             progress.clear();
             print::warnings(&warnings, cli.quiet);
-            let failing = assessment
-                .findings
-                .iter()
-                .any(|f| f.status.is_failing(args.strict));
             if !cli.quiet {
                 print::check(&assessment, args.strict, cli.verbose);
             }
-            Ok(if failing { 1 } else { 0 })
+            // The model's verdict decides the exit code; nothing is recomputed here.
+            Ok(match assessment.check_verdict(args.strict) {
+                Status::Fail => 1,
+                _ => 0,
+            })
         }
         Command::Controls(args) => {
             let config = load_config(&args.config)?;

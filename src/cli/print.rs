@@ -90,19 +90,13 @@ pub fn report(outcome: &ReportOutcome, verbose: bool) {
 
 pub fn check(assessment: &Assessment, strict: bool, verbose: bool) {
     findings_table(assessment, verbose);
-    let failing = assessment
-        .findings
-        .iter()
-        .filter(|f| f.status.is_failing(strict))
-        .count();
     println!(
         "{}{}: {}",
         counts_line(assessment),
         if strict { " (strict)" } else { "" },
-        if failing > 0 {
-            format!("FAIL ({failing} failing)")
-        } else {
-            "PASS".to_string()
+        match assessment.check_verdict(strict) {
+            Status::Fail => format!("FAIL ({} failing)", assessment.failing(strict)),
+            _ => "PASS".to_string(),
         }
     );
 }

@@ -7,6 +7,8 @@
 mod assessment;
 mod attestations;
 mod check_id;
+pub mod evidence;
+mod figures;
 mod rollup;
 mod status;
 mod tenant;
@@ -22,6 +24,11 @@ pub use attestations::{
     MAX_REVIEW_AGE_MONTHS,
 };
 pub use check_id::CheckId;
+pub use evidence::{columns, MissingColumn, Offending, OffendingRule};
+pub use figures::{
+    AttestationCounts, FailedRun, NotEvaluatedReason, ServiceFigures, ThemeCounts, WaiverCounts,
+    ANNEX_A_THEMES,
+};
 pub use rollup::roll_up_controls;
 pub use status::{ControlStatus, Status};
 pub use tenant::{

@@ -52,9 +52,7 @@ fn attestations(assessment: &Assessment) -> Vec<Value> {
         .map(|entry| {
             let attestation = &entry.attestation;
             let control_status = assessment
-                .controls
-                .iter()
-                .find(|c| c.id == attestation.control)
+                .control(&attestation.control)
                 .map(|c| c.status.as_str());
             json!({
                 "control": attestation.control,
@@ -76,15 +74,9 @@ pub fn summary(assessment: &Assessment) -> Result<Vec<u8>, Error> {
         .iter()
         .map(|s| (s.as_str().to_string(), json!(counts.get(*s))))
         .collect();
-    let control_counts = assessment.control_counts();
     let controls: serde_json::Map<String, Value> = ControlStatus::ALL
         .iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                json!(control_counts.get(s).copied().unwrap_or(0)),
-            )
-        })
+        .map(|s| (s.as_str().to_string(), json!(assessment.control_count(*s))))
         .collect();
     let seconds = |ms: i64| json!(ms as f64 / 1000.0);
     let services: Vec<Value> = assessment

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Assessment, Finding, Status};
+use crate::model::{Assessment, Finding, Status, StatusCounts};
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -40,35 +40,26 @@ fn figure(finding: &Finding) -> String {
 }
 
 pub fn render(assessment: &Assessment) -> Vec<u8> {
-    let count = |rows: &[&Finding], statuses: &[Status]| {
-        rows.iter().filter(|f| statuses.contains(&f.status)).count()
-    };
-    let all: Vec<&Finding> = assessment.findings.iter().collect();
+    let counts = assessment.counts();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
         "<testsuites name=\"auditpack {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
         escape(&assessment.period.label),
-        all.len(),
-        count(&all, &[Status::Fail]),
-        count(&all, &[Status::Error]),
-        count(&all, &[Status::Waived, Status::NotEvaluated]),
+        counts.total(),
+        counts.fail,
+        counts.error,
+        counts.skipped(),
     );
-    let mut checks: Vec<&str> = all.iter().map(|f| f.check.as_str()).collect();
-    checks.dedup();
-    for check in checks {
-        let rows: Vec<&Finding> = all
-            .iter()
-            .copied()
-            .filter(|f| f.check.as_str() == check)
-            .collect();
+    for (check, rows) in assessment.findings_by_check() {
+        let counts = StatusCounts::of(rows.iter().copied());
         let _ = writeln!(
             xml,
             "  <testsuite name=\"{check}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-            rows.len(),
-            count(&rows, &[Status::Fail]),
-            count(&rows, &[Status::Error]),
-            count(&rows, &[Status::Waived, Status::NotEvaluated]),
+            counts.total(),
+            counts.fail,
+            counts.error,
+            counts.skipped(),
         );
         for finding in rows {
             let _ = write!(

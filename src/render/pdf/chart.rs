@@ -2,8 +2,9 @@
 //! interesting band below 100 %, a dashed line at the target, bars under the target in
 //! red and unmeasured days as grey markers.
 //!
-//! It draws the figures of [`DailyAvailability`] as they are; the only arithmetic is
-//! the mapping of values onto the axis.
+//! It draws the figures of [`DailyAvailability`] as they are, and which days are below
+//! the target as the model says ([`crate::model::ServiceFigures`]); the only arithmetic
+//! is the mapping of values onto the axis.
 
 use super::layout::{colour, Layout, Style, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
@@ -56,7 +57,13 @@ impl Axis {
 }
 
 /// Draws the chart for `days` with the cursor at its top; moves the cursor below it.
-pub fn daily_availability(layout: &mut Layout, days: &[DailyAvailability], target: f64) {
+/// `below_target` has a flag per day; `target` places the dashed line.
+pub fn daily_availability(
+    layout: &mut Layout,
+    days: &[DailyAvailability],
+    below_target: &[bool],
+    target: f64,
+) {
     layout.ensure(CHART_HEIGHT);
     let top = layout.y();
     let axis = Axis::for_values(days, target);
@@ -97,7 +104,7 @@ pub fn daily_availability(layout: &mut Layout, days: &[DailyAvailability], targe
         let centre = plot_x + slot * (index as f32 + 0.5);
         match day.availability {
             Some(value) => {
-                let fill = if value < target {
+                let fill = if below_target.get(index).copied().unwrap_or(false) {
                     colour::RED
                 } else {
                     colour::BAR

@@ -35,7 +35,7 @@ pub fn render(
     template: &Template,
     pack: &[PackEntry],
 ) -> Result<Vec<u8>, Error> {
-    let pages = pages(assessment, template, pack);
+    let pages = pages(assessment, template, pack)?;
     let mut doc = PdfDocument::new(&template.title);
     let generated = DateTime::from_unix_timestamp(assessment.generated_at.div_euclid(1000))
         .map_err(|message| Error::Render {
@@ -62,13 +62,14 @@ pub fn render(
     save(&doc)
 }
 
-/// The report laid out: each page's drawing operations.
-fn pages(assessment: &Assessment, template: &Template, pack: &[PackEntry]) -> Vec<Vec<Op>> {
-    let context = Context {
-        assessment,
-        template,
-        pack,
-    };
+/// The report laid out: each page's drawing operations; an error when a section
+/// looked up an evidence column the table does not have (a check renamed it).
+fn pages(
+    assessment: &Assessment,
+    template: &Template,
+    pack: &[PackEntry],
+) -> Result<Vec<Vec<Op>>, Error> {
+    let context = Context::new(assessment, template, pack);
     let mut layout = Layout::new();
     let mut number = 0;
     for section in &template.sections {
@@ -91,7 +92,14 @@ fn pages(assessment: &Assessment, template: &Template, pack: &[PackEntry]) -> Ve
         "{} \u{00B7} {} \u{00B7} period {}",
         assessment.organisation.name, template.title, assessment.period.label
     );
-    layout.finish(&template.title, &header_right, &footer)
+    let missing = context.missing.into_inner();
+    if !missing.is_empty() {
+        return Err(Error::Render {
+            what: "report.pdf",
+            message: missing.join("; "),
+        });
+    }
+    Ok(layout.finish(&template.title, &header_right, &footer))
 }
 
 /// Writes `doc` with a trailer `/ID` derived from its content instead of printpdf's

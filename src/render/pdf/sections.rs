@@ -11,22 +11,45 @@ mod logging;
 mod tenant;
 mod waivers;
 
+use std::cell::RefCell;
+
 use super::chart;
 use super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
 use crate::config::format_duration;
-use crate::model::{Assessment, ControlStatus, Status, Unit};
+use crate::model::{
+    Assessment, CheckId, ControlStatus, MissingColumn, NotEvaluatedReason, Status, Unit,
+};
 use crate::period::{format_local, format_utc};
 use crate::render::template::{Section, SectionKind, Template};
 use crate::render::PackEntry;
-
-/// Annex A themes in the standard's order.
-const THEMES: [&str; 4] = ["Organizational", "People", "Physical", "Technological"];
 
 pub struct Context<'a> {
     pub assessment: &'a Assessment,
     pub template: &'a Template,
     pub pack: &'a [PackEntry],
+    /// Evidence columns a section looked up and the table did not have: a check and
+    /// the report disagree on a name. The report is refused rather than shown with a
+    /// blank column.
+    pub missing: RefCell<Vec<String>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(assessment: &'a Assessment, template: &'a Template, pack: &'a [PackEntry]) -> Self {
+        Context {
+            assessment,
+            template,
+            pack,
+            missing: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Notes that `evidence/<check>.csv` lacks a column a section needs.
+    pub fn missing_column(&self, check: CheckId, missing: &MissingColumn) {
+        self.missing
+            .borrow_mut()
+            .push(format!("evidence/{check}.csv: {missing}"));
+    }
 }
 
 /// Draws one template section. `number` is its heading number.
@@ -199,6 +222,31 @@ fn with_unit(value: Option<f64>, unit: Unit) -> String {
 
 fn percent(value: Option<f64>) -> String {
     with_unit(value, Unit::Percent)
+}
+
+/// The rows of one not-evaluated reason: `check` for a check-wide row, else
+/// `check (subject)`.
+fn not_evaluated_labels(reason: &NotEvaluatedReason) -> String {
+    let labels: Vec<String> = reason
+        .findings
+        .iter()
+        .map(|finding| {
+            if finding.subject == "*" {
+                finding.check.as_str().to_string()
+            } else {
+                format!("{} ({})", finding.check.as_str(), finding.subject)
+            }
+        })
+        .collect();
+    labels.join(", ")
+}
+
+fn reason_text<'a>(reason: &NotEvaluatedReason<'a>) -> &'a str {
+    if reason.detail.is_empty() {
+        "no detail given"
+    } else {
+        reason.detail
+    }
 }
 
 // ----- cover --------------------------------------------------------------------------
@@ -382,13 +430,12 @@ fn summary(layout: &mut Layout, context: &Context) {
     findings.row(vec!["Total".into(), counts.total().to_string().into()]);
     findings.footer_rows = 1;
 
-    let control_counts = assessment.control_counts();
     let mut controls = Table::new(vec![
         Column::new("Controls by status", 3.0),
         Column::new("Controls", 1.2).right(),
     ]);
     for status in ControlStatus::ALL {
-        let count = control_counts.get(&status).copied().unwrap_or(0);
+        let count = assessment.control_count(status);
         controls.row(vec![control_cell(status), count.to_string().into()]);
     }
     controls.row(vec![
@@ -421,21 +468,13 @@ fn summary(layout: &mut Layout, context: &Context) {
             .map(|status| Column::new(control_label(*status), 1.1).right()),
     );
     let mut themes = Table::new(columns);
-    let mut theme_names: Vec<&str> = THEMES.to_vec();
-    for control in &assessment.controls {
-        if !theme_names.contains(&control.theme.as_str()) {
-            theme_names.push(&control.theme);
-        }
-    }
-    for theme in theme_names {
-        let rows: Vec<_> = assessment
-            .controls
-            .iter()
-            .filter(|c| c.theme == theme)
-            .collect();
-        let mut cells = vec![Cell::new(theme), rows.len().to_string().into()];
+    for theme in assessment.theme_counts() {
+        let mut cells = vec![
+            Cell::new(theme.theme.clone()),
+            theme.controls.to_string().into(),
+        ];
         for status in statuses {
-            let n = rows.iter().filter(|c| c.status == status).count();
+            let n = theme.get(status);
             let mut cell = Cell::new(n.to_string());
             if n > 0 && matches!(status, ControlStatus::Fail | ControlStatus::Pass) {
                 cell = cell.coloured(control_colour(status)).bold();
@@ -449,14 +488,7 @@ fn summary(layout: &mut Layout, context: &Context) {
         assessment.controls.len().to_string().into(),
     ];
     for status in statuses {
-        total.push(
-            control_counts
-                .get(&status)
-                .copied()
-                .unwrap_or(0)
-                .to_string()
-                .into(),
-        );
+        total.push(assessment.control_count(status).to_string().into());
     }
     themes.row(total);
     themes.footer_rows = 1;
@@ -464,11 +496,7 @@ fn summary(layout: &mut Layout, context: &Context) {
 
     // Key figures against targets.
     layout.subheading("Key figures against targets", 60.0);
-    let evaluated: Vec<_> = assessment
-        .findings
-        .iter()
-        .filter(|f| f.status != Status::NotEvaluated)
-        .collect();
+    let evaluated = assessment.evaluated();
     if evaluated.is_empty() {
         layout.paragraph("No check was evaluated in the period.", Style::BODY);
     } else {
@@ -494,12 +522,8 @@ fn summary(layout: &mut Layout, context: &Context) {
     }
 
     layout.subheading("Checks not evaluated", 30.0);
-    let not_evaluated: Vec<_> = assessment
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::NotEvaluated)
-        .collect();
-    if not_evaluated.is_empty() {
+    let reasons = assessment.not_evaluated_reasons(None);
+    if reasons.is_empty() {
         layout.paragraph("Every check was evaluated.", Style::BODY);
     } else {
         layout.paragraph(
@@ -508,25 +532,15 @@ fn summary(layout: &mut Layout, context: &Context) {
         );
         layout.space(2.0);
         // One bullet per reason, so that the checks sharing a missing input read as one.
-        let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
-        for finding in not_evaluated {
-            let reason = if finding.detail.is_empty() {
-                "no detail given"
-            } else {
-                finding.detail.as_str()
-            };
-            let label = if finding.subject == "*" {
-                finding.check.as_str().to_string()
-            } else {
-                format!("{} ({})", finding.check.as_str(), finding.subject)
-            };
-            match reasons.iter_mut().find(|(r, _)| *r == reason) {
-                Some((_, labels)) => labels.push(label),
-                None => reasons.push((reason, vec![label])),
-            }
-        }
-        for (reason, labels) in reasons {
-            layout.bullet(&format!("{}: {}", labels.join(", "), reason), Style::BODY);
+        for reason in reasons {
+            layout.bullet(
+                &format!(
+                    "{}: {}",
+                    not_evaluated_labels(&reason),
+                    reason_text(&reason)
+                ),
+                Style::BODY,
+            );
         }
     }
     waivers::summary(layout, context);
@@ -577,13 +591,13 @@ fn availability(layout: &mut Layout, context: &Context) {
         Column::new("Error budget used", 1.35).right(),
         Column::new("Incidents", 1.2).right(),
     ]);
-    for service in &assessment.services {
-        let below_target = service
-            .availability
-            .is_some_and(|a| a < policy.uptime_target_percent);
+    let figures = assessment.service_figures();
+    for figure in &figures {
+        let service = figure.service;
+        // Coloured as its findings row judged it, a waiver and the policy floors included.
         let mut availability = Cell::new(percent(service.availability));
-        if below_target {
-            availability = availability.coloured(colour::RED).bold();
+        if let Some(status @ (Status::Fail | Status::Error | Status::Waived)) = figure.status {
+            availability = availability.coloured(status_colour(status)).bold();
         }
         services.row(vec![
             Cell::new(service.service.clone()).bold(),
@@ -598,12 +612,17 @@ fn availability(layout: &mut Layout, context: &Context) {
         ]);
     }
     layout.table(&services);
-    for service in &assessment.services {
+    for figure in &figures {
         layout.subheading(
-            &format!("Daily availability: {}", service.service),
+            &format!("Daily availability: {}", figure.service.service),
             chart::CHART_HEIGHT,
         );
-        chart::daily_availability(layout, &service.daily, policy.uptime_target_percent);
+        chart::daily_availability(
+            layout,
+            &figure.service.daily,
+            &figure.days_below_target,
+            policy.uptime_target_percent,
+        );
     }
 
     layout.subheading("Incidents", 50.0);
@@ -761,7 +780,9 @@ fn evidence_index(layout: &mut Layout, context: &Context) {
             "{n} input rows were rejected; rejected.csv gives the file, line and reason of each."
         ),
         (n, Some(_)) => format!(
-            "{n} input rows were rejected; rejected.csv gives the file and line of each. The              reasons are withheld from this pack, because a reason quotes its row and a              shared file's row may be another customer's."
+            "{n} input rows were rejected; rejected.csv gives the file and line of each. The \
+             reasons are withheld from this pack, because a reason quotes its row and a \
+             shared file's row may be another customer's."
         ),
     };
     layout.space(4.0);

@@ -455,8 +455,8 @@ fn all_texts(pages: &[Vec<Op>]) -> Vec<String> {
 fn backups_section_shows_every_source_with_its_figures_and_timeline() {
     for name in Template::names() {
         let template = Template::built_in(name).expect("template");
-        let without = pages(&assessment(), &template, &pack());
-        let with = pages(&assessment_with_backups(), &template, &pack());
+        let without = pages(&assessment(), &template, &pack()).expect("pages");
+        let with = pages(&assessment_with_backups(), &template, &pack()).expect("pages");
         assert!(
             with.len() > without.len(),
             "{name}: {} pages with backups, {} without",
@@ -676,7 +676,8 @@ fn assessment_with_access() -> Assessment {
 fn access_section_lists_the_first_50_offending_events_and_counts_them_all() {
     for name in Template::names() {
         let template = Template::built_in(name).expect("template");
-        let texts = all_texts(&pages(&assessment_with_access(), &template, &pack()));
+        let texts =
+            all_texts(&pages(&assessment_with_access(), &template, &pack()).expect("pages"));
         let has = |expected: &str| texts.iter().any(|t| t == expected);
 
         // The figures against their targets, from the findings.
@@ -733,7 +734,7 @@ fn access_section_lists_the_first_50_offending_events_and_counts_them_all() {
 #[test]
 fn access_and_logging_sections_without_evidence_say_so() {
     let template = Template::built_in("monthly").expect("template");
-    let texts = all_texts(&pages(&assessment(), &template, &pack()));
+    let texts = all_texts(&pages(&assessment(), &template, &pack()).expect("pages"));
     for title in ["Access control", "Logging and monitoring"] {
         assert!(texts.iter().any(|t| t == title), "no {title:?}");
     }
@@ -812,7 +813,7 @@ fn assessment_with_waivers() -> Assessment {
 fn waivers_section_lists_waivers_with_their_state_and_attestations_across_pages() {
     for name in Template::names() {
         let template = Template::built_in(name).expect("template");
-        let pages = pages(&assessment_with_waivers(), &template, &pack());
+        let pages = pages(&assessment_with_waivers(), &template, &pack()).expect("pages");
         let all = all_texts(&pages);
         for expected in [
             "3 waivers declared: 1 active, 1 expiring within 14 days, 1 expired.",
@@ -850,7 +851,7 @@ fn waivers_section_lists_waivers_with_their_state_and_attestations_across_pages(
 #[test]
 fn without_declarations_the_waivers_section_says_so() {
     let template = Template::built_in("monthly").expect("template");
-    let texts = all_texts(&pages(&assessment(), &template, &pack()));
+    let texts = all_texts(&pages(&assessment(), &template, &pack()).expect("pages"));
     assert!(texts.contains(&"Waivers and attestations".to_string()));
     assert!(texts.contains(&"No waiver was declared.".to_string()));
     assert!(texts
@@ -910,7 +911,7 @@ fn assessment_for_tenant() -> Assessment {
 #[test]
 fn the_due_diligence_report_answers_the_customers_questions_for_its_tenant() {
     let template = Template::built_in("due-diligence").expect("template");
-    let texts = all_texts(&pages(&assessment_for_tenant(), &template, &pack()));
+    let texts = all_texts(&pages(&assessment_for_tenant(), &template, &pack()).expect("pages"));
     // Table cells wrap at spaces: read the drawn lines as one text.
     let joined = texts.join(" ");
     let has = |expected: &str| joined.contains(expected);
@@ -940,4 +941,86 @@ fn the_due_diligence_report_answers_the_customers_questions_for_its_tenant() {
         texts.iter().any(|t| t == "none"),
         "the missing ticket is marked"
     );
+}
+
+#[test]
+fn a_renamed_evidence_column_refuses_the_report_instead_of_blanking_a_table() {
+    let template = Template::built_in("monthly").expect("template");
+    let mut assessment = assessment_with_access();
+    // A check that renamed `hours`: the offending rows could no longer be picked.
+    let table = assessment
+        .evidence
+        .get_mut(&CheckId::AccessLeaverDeactivation)
+        .expect("table");
+    table.columns[3] = "hours_taken";
+    let error = pages(&assessment, &template, &pack()).expect_err("refused");
+    assert!(
+        error.to_string().contains(
+            "evidence/access.leaver_deactivation.csv: no column `hours` (the table has actor, left_at, deactivated_at, hours_taken,"
+        ),
+        "{error}"
+    );
+    // A renamed column only shown (not judged on) is refused too.
+    let mut assessment = assessment_with_access();
+    let table = assessment
+        .evidence
+        .get_mut(&CheckId::AccessLeaverDeactivation)
+        .expect("table");
+    table.columns[4] = "deactivator";
+    let error = pages(&assessment, &template, &pack()).expect_err("refused");
+    assert!(
+        error.to_string().contains("no column `deactivated_by`"),
+        "{error}"
+    );
+    // The optional `ip` column may be absent (a due-diligence pack drops it).
+    let mut assessment = assessment_with_access();
+    let table = assessment
+        .evidence
+        .get_mut(&CheckId::AccessMfa)
+        .expect("table");
+    let ip = table.column(crate::model::columns::IP).expect("ip");
+    table.columns.remove(ip);
+    for row in &mut table.rows {
+        row.remove(ip);
+    }
+    pages(&assessment, &template, &pack()).expect("rendered without the ip column");
+}
+
+/// The demo's assessment as `report` builds it, from the real checks.
+fn demo(template: &str, tenant: Option<&str>) -> Assessment {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config =
+        crate::config::Config::load(&root.join("fixtures/demo/auditpack.toml")).expect("config");
+    let options = crate::RunOptions {
+        period: crate::PeriodChoice::Month("2026-10".to_string()),
+        template: template.to_string(),
+        tenant: tenant.map(str::to_string),
+        generated_at: 1_793_491_200_000,
+    };
+    crate::assess(&config, &options, &crate::observer::Silent)
+        .expect("demo assessment")
+        .0
+}
+
+#[test]
+fn the_demo_reports_look_up_only_columns_the_checks_write() {
+    // Every column a section shows or judges on is looked up in the tables the real
+    // checks wrote: a check renaming one fails this test (the report is refused).
+    for (name, tenant) in [("monthly", None), ("due-diligence", Some("acme-payroll"))] {
+        let assessment = demo(name, tenant);
+        let template = Template::built_in(name).expect("template");
+        pages(&assessment, &template, &pack()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for check in assessment.evidence.keys() {
+            assessment
+                .offending_rows(*check)
+                .unwrap_or_else(|e| panic!("{name}: {check}: {e}"));
+        }
+        assessment
+            .failed_backup_runs()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // The demo has offending rows in the tables the PDF lists them from.
+        assert!(assessment
+            .offending_rows(CheckId::AccessMfa)
+            .is_ok_and(|o| o.count() > 0));
+    }
 }

@@ -3,45 +3,49 @@
 
 use super::super::layout::{colour, Layout, Style};
 use super::super::text::Font;
-use super::checks::{self, column, CheckView, EventColumn, Offending, Value};
+use super::checks::{self, column, optional, CheckView, EventColumn, Offending, Value};
 use super::Context;
 use crate::config::format_duration;
-use crate::model::CheckId;
+use crate::model::{columns, CheckId};
 
 /// The columns of an audit event kept as evidence (mfa, leaver_login, support_ticket).
 const EVENT_COLUMNS: &[EventColumn] = &[
-    column("Time (local)", 87.0, Value::Field("time")),
-    column("Actor", 55.0, Value::Field("actor")),
-    column("Tenant", 50.0, Value::Field("tenant")),
-    column("Target", 50.0, Value::Field("target")),
-    column("IP", 62.0, Value::Field("ip")),
-    column("Note", 84.0, Value::Field("note")),
+    column("Time (local)", 87.0, Value::Field(columns::TIME)),
+    column("Actor", 55.0, Value::Field(columns::ACTOR)),
+    optional("Tenant", 50.0, Value::Field(columns::TENANT)),
+    column("Target", 50.0, Value::Field(columns::TARGET)),
+    optional("IP", 62.0, Value::Field(columns::IP)),
+    column("Note", 84.0, Value::Field(columns::NOTE)),
     column("File:line", 105.0, Value::Location),
 ];
 
 const DEACTIVATION_COLUMNS: &[EventColumn] = &[
-    column("Leaver", 70.0, Value::Field("actor")),
-    column("Left (local)", 87.0, Value::Field("left_at")),
+    column("Leaver", 70.0, Value::Field(columns::ACTOR)),
+    column("Left (local)", 87.0, Value::Field(columns::LEFT_AT)),
     column(
         "Deactivated (local)",
         87.0,
-        Value::TimeOr("deactivated_at", "still active at period end"),
+        Value::TimeOr(columns::DEACTIVATED_AT, "still active at period end"),
     ),
-    column("Hours", 45.0, Value::Field("hours")),
-    column("Deactivated by", 70.0, Value::Field("deactivated_by")),
+    column("Hours", 45.0, Value::Field(columns::HOURS)),
+    column(
+        "Deactivated by",
+        70.0,
+        Value::Field(columns::DEACTIVATED_BY),
+    ),
     column("File:line", 134.0, Value::Location),
 ];
 
 const ROTATION_COLUMNS: &[EventColumn] = &[
-    column("Credential", 130.0, Value::Field("credential")),
-    column("Leaver", 100.0, Value::Field("leaver")),
-    column("Left (local)", 105.0, Value::Field("left_at")),
+    column("Credential", 130.0, Value::Field(columns::CREDENTIAL)),
+    column("Leaver", 100.0, Value::Field(columns::LEAVER)),
+    column("Left (local)", 105.0, Value::Field(columns::LEFT_AT)),
     column(
         "Rotated (local)",
         105.0,
-        Value::TimeOr("rotated_at", "not rotated by period end"),
+        Value::TimeOr(columns::ROTATED_AT, "not rotated by period end"),
     ),
-    column("Hours", 53.0, Value::Field("hours")),
+    column("Hours", 53.0, Value::Field(columns::HOURS)),
 ];
 
 pub fn access(layout: &mut Layout, context: &Context) {
@@ -73,22 +77,21 @@ pub fn access(layout: &mut Layout, context: &Context) {
             check: CheckId::AccessMfa,
             title: "Logins without MFA",
             subject: "Actor",
-            offending: Offending::Every,
+            offending: Offending::Events,
             columns: EVENT_COLUMNS,
         },
         CheckView {
             check: CheckId::AccessLeaverLogin,
             title: "Logins by leavers and deactivated accounts",
             subject: "Account",
-            offending: Offending::Every,
+            offending: Offending::Events,
             columns: EVENT_COLUMNS,
         },
         CheckView {
             check: CheckId::AccessLeaverDeactivation,
             title: "Time to deactivate leavers",
             subject: "Leaver",
-            offending: Offending::OverHours {
-                bound: policy.leaver_deactivation_max,
+            offending: Offending::Measurements {
                 what: (
                     "leaver deactivated later than the target",
                     "leavers deactivated later than the target",
@@ -101,8 +104,7 @@ pub fn access(layout: &mut Layout, context: &Context) {
             check: CheckId::AccessSharedCredentialRotation,
             title: "Rotation of shared credentials after support-role leavers",
             subject: "Credential",
-            offending: Offending::OverHours {
-                bound: policy.shared_credential_rotation_max,
+            offending: Offending::Measurements {
                 what: (
                     "rotation later than the target",
                     "rotations later than the target",
@@ -115,7 +117,7 @@ pub fn access(layout: &mut Layout, context: &Context) {
             check: CheckId::AccessSupportTicket,
             title: "Support access to tenants without a ticket",
             subject: "Tenant",
-            offending: Offending::Empty("ticket"),
+            offending: Offending::Events,
             columns: EVENT_COLUMNS,
         },
     ];

@@ -3,15 +3,16 @@
 //!
 //! Every figure comes from the `backup.*` rows of `assessment.findings` (measured,
 //! target, status, detail) and the instants from `assessment.backups`; the failed
-//! runs' outcome and repository come from the `backup.rpo` evidence rows. Nothing is
-//! measured here: a gap's length on the timeline is the finding's measured value.
+//! runs with their outcome and repository from [`Assessment::failed_backup_runs`].
+//! Nothing is measured here: a gap's length on the timeline is the finding's measured
+//! value.
 
 use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::text::Font;
 use super::super::timeline::{self, Band, Lane};
 use super::{status_colour, status_label, with_unit, Context};
 use crate::config::format_duration;
-use crate::model::{Assessment, Cell as EvidenceCell, CheckId, Finding, Millis, Status};
+use crate::model::{Assessment, CheckId, Finding, Millis, Status};
 use crate::model::{SourceBackups, Unit, WaiverState};
 use crate::period::format_local;
 
@@ -61,7 +62,7 @@ pub fn backups(layout: &mut Layout, context: &Context) {
 
     if assessment.backups.is_empty() {
         layout.paragraph("No backup evidence in the period.", Style::BODY);
-        if let Some(finding) = find(assessment, CheckId::BackupRpo, "*") {
+        if let Some(finding) = assessment.finding(CheckId::BackupRpo, "*") {
             if !finding.detail.is_empty() {
                 layout.paragraph(
                     &format!("The backup checks are not evaluated: {}.", finding.detail),
@@ -105,14 +106,7 @@ pub fn backups(layout: &mut Layout, context: &Context) {
         layout.space(2.0);
         timeline::timeline(layout, &axis, &lanes(assessment, source));
     }
-    failed_runs(layout, assessment);
-}
-
-fn find<'a>(assessment: &'a Assessment, check: CheckId, subject: &str) -> Option<&'a Finding> {
-    assessment
-        .findings
-        .iter()
-        .find(|f| f.check == check && f.subject == subject)
+    failed_runs(layout, context);
 }
 
 /// One row per source, one column per check: status, measured value, target.
@@ -127,7 +121,7 @@ fn figures(layout: &mut Layout, assessment: &Assessment) {
     for source in &assessment.backups {
         let mut row = vec![Cell::new(source.source.clone()).bold()];
         for (check, _) in CHECKS {
-            row.push(figure_cell(find(assessment, check, &source.source)));
+            row.push(figure_cell(assessment.finding(check, &source.source)));
         }
         table.row(row);
     }
@@ -179,7 +173,7 @@ fn lanes<'a>(assessment: &Assessment, source: &'a SourceBackups) -> Vec<Lane<'a>
                 ticks: &'a [Millis],
                 failed: &'a [Millis],
                 gap| {
-        let finding = find(assessment, check, &source.source);
+        let finding = assessment.finding(check, &source.source);
         let band = match (gap, finding) {
             (Some((from, to)), Some(finding)) => Some(Band {
                 from,
@@ -226,13 +220,13 @@ fn lanes<'a>(assessment: &Assessment, source: &'a SourceBackups) -> Vec<Lane<'a>
 
 /// The failed or partial runs, their outcome and repository taken from the
 /// `backup.rpo` evidence rows.
-fn failed_runs(layout: &mut Layout, assessment: &Assessment) {
+fn failed_runs(layout: &mut Layout, context: &Context) {
+    let assessment = context.assessment;
     let tz = assessment.organisation.timezone;
-    let runs: Vec<(&str, Millis)> = assessment
-        .backups
-        .iter()
-        .flat_map(|source| source.failed.iter().map(|at| (source.source.as_str(), *at)))
-        .collect();
+    let runs = match assessment.failed_backup_runs() {
+        Ok(runs) => runs,
+        Err(missing) => return context.missing_column(CheckId::BackupRpo, &missing),
+    };
     layout.subheading("Failed and partial runs", 50.0);
     if runs.is_empty() {
         layout.paragraph("No failed or partial run in the period.", Style::BODY);
@@ -245,20 +239,15 @@ fn failed_runs(layout: &mut Layout, assessment: &Assessment) {
         Column::new("Outcome", 1.1),
         Column::new("Repository", 1.8),
     ]);
-    for (source, started) in runs.iter().take(FAILED_ROWS_SHOWN) {
-        let run = evidence_run(assessment, source, *started);
+    for run in runs.iter().take(FAILED_ROWS_SHOWN) {
         table.row(vec![
-            Cell::new(*source),
-            format_local(*started, tz).into(),
+            Cell::new(run.source),
+            format_local(run.started, tz).into(),
             run.finished
                 .map(|at| format_local(at, tz))
                 .unwrap_or_default()
                 .into(),
-            Cell::new(
-                run.outcome
-                    .unwrap_or_else(|| "failed or partial".to_string()),
-            )
-            .marked(colour::RED),
+            Cell::new(run.outcome.unwrap_or("failed or partial")).marked(colour::RED),
             run.repository.unwrap_or_default().into(),
         ]);
     }
@@ -273,50 +262,4 @@ fn failed_runs(layout: &mut Layout, assessment: &Assessment) {
             Style::SMALL,
         );
     }
-}
-
-#[derive(Default)]
-struct EvidenceRun {
-    finished: Option<Millis>,
-    outcome: Option<String>,
-    repository: Option<String>,
-}
-
-/// The `backup.rpo` evidence row of a failed run: same source and start, and a kind
-/// that is the run's status rather than one of the gap's own kinds.
-fn evidence_run(assessment: &Assessment, source: &str, started: Millis) -> EvidenceRun {
-    let Some(table) = assessment.evidence.get(&CheckId::BackupRpo) else {
-        return EvidenceRun::default();
-    };
-    let column = |name: &str| table.columns.iter().position(|c| *c == name);
-    let (Some(source_at), Some(kind_at), Some(start_at)) =
-        (column("source"), column("kind"), column("start"))
-    else {
-        return EvidenceRun::default();
-    };
-    let text = |row: &[EvidenceCell], index: Option<usize>| match index.and_then(|i| row.get(i)) {
-        Some(EvidenceCell::Text(text)) if !text.is_empty() => Some(text.clone()),
-        _ => None,
-    };
-    let time = |row: &[EvidenceCell], index: Option<usize>| match index.and_then(|i| row.get(i)) {
-        Some(EvidenceCell::Time(at)) => Some(*at),
-        _ => None,
-    };
-    table
-        .rows
-        .iter()
-        .find(|row| {
-            text(row, Some(source_at)).as_deref() == Some(source)
-                && time(row, Some(start_at)) == Some(started)
-                && !matches!(
-                    text(row, Some(kind_at)).as_deref(),
-                    Some("longest_gap" | "before_period" | "backup") | None
-                )
-        })
-        .map(|row| EvidenceRun {
-            finished: time(row, column("end")),
-            outcome: text(row, Some(kind_at)),
-            repository: text(row, column("repository")),
-        })
-        .unwrap_or_default()
 }

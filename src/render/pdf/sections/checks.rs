@@ -2,23 +2,22 @@
 //! rows against their targets and the offending rows of its evidence table.
 //!
 //! Figures, targets, statuses and details come from `assessment.findings`; the listed
-//! rows come from `assessment.evidence[check]`, in the order of `evidence/<check>.csv`,
-//! so the PDF's first rows are the CSV's first rows. Nothing is measured here: the
-//! most a section does is pick the evidence rows whose hours exceed the policy bound
-//! (the check's own inclusive comparison) and count them.
+//! rows are the offending rows the model picks ([`crate::model::Assessment::offending_rows`]) from
+//! `assessment.evidence[check]`, in the order of `evidence/<check>.csv`, so the PDF's
+//! first rows are the CSV's first rows. Nothing is measured, compared or counted here.
+//! Columns are looked up by the names in [`crate::model::columns`]; a column the table
+//! lacks (other than an optional one) refuses the report instead of blanking it.
 
 use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::layout::{CONTENT_WIDTH, TABLE_TEXT_SIZE};
 use super::super::text::{self, Font};
 use super::{status_cell, with_unit, Context};
-use crate::model::{Assessment, Cell as EvidenceCell, CheckId, EvidenceTable, Finding, Millis};
-use crate::model::{Status, Unit};
+use crate::model::{columns, Cell as EvidenceCell, CheckId, EvidenceTable, Finding};
+use crate::model::{MissingColumn, Status, Unit};
 use crate::period::format_local;
 
 /// At most this many offending rows are listed per check; the evidence CSV has them all.
 pub const EVENTS_SHOWN: usize = 50;
-
-const HOUR: f64 = 3_600_000.0;
 
 /// The offending rows' tables are the densest of the report.
 const EVENT_TEXT_SIZE: f32 = 7.0;
@@ -30,25 +29,21 @@ pub struct CheckView {
     pub title: &'static str,
     /// The header of the findings table's subject column.
     pub subject: &'static str,
-    /// Which evidence rows offend.
+    /// How the offending rows are spoken of.
     pub offending: Offending,
     /// The columns of the offending rows' table.
     pub columns: &'static [EventColumn],
 }
 
-/// Which rows of a check's evidence table are listed.
+/// How a check's offending rows are spoken of; which rows offend is the model's
+/// ([`crate::model::Assessment::offending_rows`]).
 pub enum Offending {
-    /// Every row is an offending event (`N offending events`).
-    Every,
-    /// Rows whose column of this name is empty offend; where the table has no such
-    /// column, every row does (`access.support_ticket` lists every support access with
-    /// its ticket in a due-diligence pack, only those without one in a monthly pack).
-    Empty(&'static str),
-    /// The evidence has a row per measurement; rows whose `hours` exceed the bound
-    /// offend. `what` names them ("leavers deactivated later than the target"),
-    /// `scope` says what the CSV has a row for ("leaver").
-    OverHours {
-        bound: Millis,
+    /// Offending events (`N offending events`).
+    Events,
+    /// The evidence has a row per measurement. `what` names the offending ones
+    /// ("leavers deactivated later than the target"), `scope` says what the CSV has a
+    /// row for ("leaver").
+    Measurements {
         what: (&'static str, &'static str),
         scope: &'static str,
     },
@@ -60,6 +55,10 @@ pub struct EventColumn {
     pub title: &'static str,
     pub width: f32,
     pub value: Value,
+    /// Left out where the table does not carry it (a due-diligence pack drops `ip`, and
+    /// its support-access table is all one tenant's); any other missing column is an
+    /// error.
+    pub optional: bool,
 }
 
 pub enum Value {
@@ -77,12 +76,40 @@ pub const fn column(title: &'static str, width: f32, value: Value) -> EventColum
         title,
         width,
         value,
+        optional: false,
     }
 }
 
-/// The policy bound in hours, as the checks compute it.
-fn hours(bound: Millis) -> f64 {
-    bound as f64 / HOUR
+/// A column some tables of the check do not carry.
+pub const fn optional(title: &'static str, width: f32, value: Value) -> EventColumn {
+    EventColumn {
+        optional: true,
+        ..column(title, width, value)
+    }
+}
+
+impl EventColumn {
+    /// The evidence columns this column shows.
+    fn names(&self) -> Vec<&'static str> {
+        match self.value {
+            Value::Field(name) | Value::TimeOr(name, _) => vec![name],
+            Value::Location => vec![columns::FILE, columns::LINE],
+        }
+    }
+
+    /// Whether `table` carries it, or the first column it lacks when it is required.
+    fn shown(&self, table: &EvidenceTable) -> Result<bool, MissingColumn> {
+        for name in self.names() {
+            if let Err(missing) = table.column(name) {
+                return if self.optional {
+                    Ok(false)
+                } else {
+                    Err(missing)
+                };
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// One family: its checks in order, or, when none of its rows was evaluated, the
@@ -90,57 +117,34 @@ fn hours(bound: Millis) -> f64 {
 /// section shows more than one family.
 pub fn family(layout: &mut Layout, context: &Context, label: Option<&str>, views: &[CheckView]) {
     let assessment = context.assessment;
-    let rows: Vec<&Finding> = assessment
-        .findings
-        .iter()
-        .filter(|f| views.iter().any(|v| v.check == f.check))
-        .collect();
-    if rows.iter().all(|f| f.status == Status::NotEvaluated) {
+    let checks: Vec<CheckId> = views.iter().map(|v| v.check).collect();
+    if assessment.none_evaluated(&checks) {
         if let Some(label) = label {
             layout.subheading(label, 30.0);
         }
         layout.paragraph("No evidence of this kind in the period.", Style::BODY);
         layout.space(2.0);
         // One bullet per reason, so that the checks sharing a missing input read as one.
-        let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
-        for view in views {
-            for finding in rows.iter().filter(|f| f.check == view.check) {
-                let label = if finding.subject == "*" {
-                    finding.check.as_str().to_string()
-                } else {
-                    format!("{} ({})", finding.check.as_str(), finding.subject)
-                };
-                let reason = finding.detail.as_str();
-                match reasons.iter_mut().find(|(r, _)| *r == reason) {
-                    Some((_, labels)) => labels.push(label),
-                    None => reasons.push((reason, vec![label])),
-                }
-            }
-        }
-        for (reason, labels) in reasons {
-            let reason = if reason.is_empty() {
-                "no detail given"
-            } else {
-                reason
-            };
+        for reason in assessment.not_evaluated_reasons(Some(&checks)) {
             layout.bullet(
-                &format!("{}: not evaluated, {reason}.", labels.join(", ")),
+                &format!(
+                    "{}: not evaluated, {}.",
+                    super::not_evaluated_labels(&reason),
+                    super::reason_text(&reason)
+                ),
                 Style::SMALL,
             );
         }
         return;
     }
     for view in views {
-        check(layout, assessment, view);
+        check(layout, context, view);
     }
 }
 
-fn check(layout: &mut Layout, assessment: &Assessment, view: &CheckView) {
-    let rows: Vec<&Finding> = assessment
-        .findings
-        .iter()
-        .filter(|f| f.check == view.check)
-        .collect();
+fn check(layout: &mut Layout, context: &Context, view: &CheckView) {
+    let assessment = context.assessment;
+    let rows = assessment.findings_of(view.check);
     // Keep the sub-heading with the table header and a couple of rows.
     layout.subheading(&format!("{} ({})", view.title, view.check), 80.0);
     if rows.is_empty() {
@@ -160,7 +164,7 @@ fn check(layout: &mut Layout, assessment: &Assessment, view: &CheckView) {
     }
     findings_table(layout, view, &rows);
     layout.space(4.0);
-    offending_rows(layout, assessment, view);
+    offending_rows(layout, context, view);
 }
 
 /// One row per subject: measured value and target with the unit, status, detail.
@@ -213,34 +217,34 @@ fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
 }
 
 /// The sentence with the count, then the first [`EVENTS_SHOWN`] offending rows.
-fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView) {
+fn offending_rows(layout: &mut Layout, context: &Context, view: &CheckView) {
+    let assessment = context.assessment;
     let csv = format!("evidence/{}.csv", view.check);
     let empty = EvidenceTable {
         columns: Vec::new(),
         rows: Vec::new(),
     };
     let table = assessment.evidence.get(&view.check).unwrap_or(&empty);
-    let evidence = Evidence { table };
-    let offending: Vec<&[EvidenceCell]> = table
-        .rows
-        .iter()
-        .map(Vec::as_slice)
-        .filter(|row| match &view.offending {
-            Offending::Every => true,
-            Offending::Empty(name) => match evidence.get(row, name) {
-                None | Some(EvidenceCell::Empty) => true,
-                Some(EvidenceCell::Text(text)) => text.is_empty(),
-                Some(_) => false,
-            },
-            Offending::OverHours { bound, .. } => {
-                matches!(evidence.get(row, "hours"), Some(EvidenceCell::Hours(h)) if *h > hours(*bound))
+    // The columns are resolved before anything is drawn, also when no row offends, so
+    // that a renamed column is found by every report that has the table.
+    let mut columns: Vec<&EventColumn> = Vec::new();
+    if !table.columns.is_empty() {
+        for column in view.columns {
+            match column.shown(table) {
+                Ok(true) => columns.push(column),
+                Ok(false) => {}
+                Err(missing) => return context.missing_column(view.check, &missing),
             }
-        })
-        .collect();
-    let count = offending.len();
+        }
+    }
+    let offending = match assessment.offending_rows(view.check) {
+        Ok(offending) => offending,
+        Err(missing) => return context.missing_column(view.check, &missing),
+    };
+    let count = offending.count();
     let (singular, plural) = match &view.offending {
-        Offending::Every | Offending::Empty(_) => ("offending event", "offending events"),
-        Offending::OverHours { what, .. } => *what,
+        Offending::Events => ("offending event", "offending events"),
+        Offending::Measurements { what, .. } => *what,
     };
     let sentence = match count {
         0 => format!("No {singular} in the period."),
@@ -256,7 +260,7 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
         layout.ensure(3.0 * style.leading() + 40.0);
     }
     layout.paragraph(&sentence, style);
-    if let Offending::OverHours { scope, .. } = &view.offending {
+    if let Offending::Measurements { scope, .. } = &view.offending {
         if table.rows.len() > count {
             layout.paragraph(&format!("{csv} has a row for every {scope}."), Style::SMALL);
         }
@@ -266,29 +270,22 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
     }
     layout.space(2.0);
     let tz = assessment.organisation.timezone;
-    // A column the evidence does not carry (the due-diligence pack drops IP addresses)
-    // is left out rather than shown empty.
-    let columns: Vec<&EventColumn> = view
-        .columns
-        .iter()
-        .filter(|c| match c.value {
-            Value::Field(name) | Value::TimeOr(name, _) => table.columns.contains(&name),
-            Value::Location => table.columns.contains(&"file"),
-        })
-        .collect();
+    let evidence = Evidence { table };
     let mut listed = Table::new(
         columns
             .iter()
             .map(|c| {
                 let column = Column::new(c.title, c.width).sized(EVENT_TEXT_SIZE);
                 match c.value {
-                    Value::Field("hours" | "line" | "events_in_period") => column.right(),
+                    Value::Field(columns::HOURS | columns::LINE | columns::EVENTS_IN_PERIOD) => {
+                        column.right()
+                    }
                     _ => column,
                 }
             })
             .collect(),
     );
-    for row in offending.iter().take(EVENTS_SHOWN) {
+    for row in offending.rows.iter().take(EVENTS_SHOWN) {
         listed.row(
             columns
                 .iter()
@@ -299,8 +296,8 @@ fn offending_rows(layout: &mut Layout, assessment: &Assessment, view: &CheckView
                         _ => Cell::new(missing).coloured(colour::RED),
                     },
                     Value::Location => {
-                        let file = evidence.text(row, "file", tz);
-                        let line = evidence.text(row, "line", tz);
+                        let file = evidence.text(row, columns::FILE, tz);
+                        let line = evidence.text(row, columns::LINE, tz);
                         match (file.is_empty(), line.is_empty()) {
                             (true, _) => Cell::new(""),
                             (false, true) => Cell::new(file),
@@ -320,14 +317,16 @@ pub struct Evidence<'a> {
 }
 
 impl Evidence<'_> {
-    pub fn get<'r>(&self, row: &'r [EvidenceCell], name: &str) -> Option<&'r EvidenceCell> {
-        let index = self.table.columns.iter().position(|c| *c == name)?;
+    /// The cell of column `name`; `None` where the table lacks the column (sections
+    /// resolve their columns first, see [`EventColumn`]).
+    pub fn get<'r>(&self, row: &'r [EvidenceCell], name: &'static str) -> Option<&'r EvidenceCell> {
+        let index = self.table.column(name).ok()?;
         row.get(index)
     }
 
     /// A cell as the PDF shows it: times local with the offset, numbers at the
     /// precision of the CSV.
-    pub fn text(&self, row: &[EvidenceCell], name: &str, tz: chrono_tz::Tz) -> String {
+    pub fn text(&self, row: &[EvidenceCell], name: &'static str, tz: chrono_tz::Tz) -> String {
         match self.get(row, name) {
             None | Some(EvidenceCell::Empty) => String::new(),
             Some(EvidenceCell::Text(text)) => text.clone(),

@@ -9,33 +9,41 @@ use super::super::text::Font;
 use super::checks::{self, column, CheckView, EventColumn, Offending, Value};
 use super::Context;
 use crate::config::format_duration;
-use crate::model::CheckId;
+use crate::model::{columns, CheckId};
 use crate::render::template::SectionKind;
 
 const INTEGRITY_COLUMNS: &[EventColumn] = &[
     column("File:line", 110.0, Value::Location),
-    column("Why the link is broken", 383.0, Value::Field("reason")),
+    column(
+        "Why the link is broken",
+        383.0,
+        Value::Field(columns::REASON),
+    ),
 ];
 
 const GAP_COLUMNS: &[EventColumn] = &[
-    column("Audit source", 150.0, Value::Field("source")),
-    column("Silent from (local)", 95.0, Value::Field("start")),
-    column("Until (local)", 95.0, Value::Field("end")),
-    column("Hours", 60.0, Value::Field("hours")),
-    column("Events in period", 93.0, Value::Field("events_in_period")),
+    column("Audit source", 150.0, Value::Field(columns::SOURCE)),
+    column("Silent from (local)", 95.0, Value::Field(columns::START)),
+    column("Until (local)", 95.0, Value::Field(columns::END)),
+    column("Hours", 60.0, Value::Field(columns::HOURS)),
+    column(
+        "Events in period",
+        93.0,
+        Value::Field(columns::EVENTS_IN_PERIOD),
+    ),
 ];
 
 const ALERT_COLUMNS: &[EventColumn] = &[
-    column("Target", 75.0, Value::Field("target")),
-    column("Alert", 75.0, Value::Field("alert")),
-    column("Severity", 42.0, Value::Field("severity")),
-    column("Started (local)", 87.0, Value::Field("started_at")),
+    column("Target", 75.0, Value::Field(columns::TARGET)),
+    column("Alert", 75.0, Value::Field(columns::ALERT)),
+    column("Severity", 42.0, Value::Field(columns::SEVERITY)),
+    column("Started (local)", 87.0, Value::Field(columns::STARTED_AT)),
     column(
         "Resolved (local)",
         87.0,
-        Value::TimeOr("resolved_at", "still firing at period end"),
+        Value::TimeOr(columns::RESOLVED_AT, "still firing at period end"),
     ),
-    column("Hours", 40.0, Value::Field("hours")),
+    column("Hours", 40.0, Value::Field(columns::HOURS)),
     column("File:line", 87.0, Value::Location),
 ];
 
@@ -75,15 +83,14 @@ pub fn logging(layout: &mut Layout, context: &Context) {
                 check: CheckId::LoggingIntegrity,
                 title: "Tamper evidence: the prev_hash chain",
                 subject: "Audit file",
-                offending: Offending::Every,
+                offending: Offending::Events,
                 columns: INTEGRITY_COLUMNS,
             },
             CheckView {
                 check: CheckId::LoggingGaps,
                 title: "Completeness: the longest silence per audit source",
                 subject: "Audit source",
-                offending: Offending::OverHours {
-                    bound: policy.max_log_gap,
+                offending: Offending::Measurements {
                     what: (
                         "source silent for longer than the target",
                         "sources silent for longer than the target",
@@ -115,7 +122,6 @@ pub fn monitoring(layout: &mut Layout, context: &Context) {
 }
 
 fn monitoring_checks(layout: &mut Layout, context: &Context, label: Option<&str>) {
-    let policy = &context.assessment.policy;
     checks::family(
         layout,
         context,
@@ -124,8 +130,7 @@ fn monitoring_checks(layout: &mut Layout, context: &Context, label: Option<&str>
             check: CheckId::MonitoringAlertResolution,
             title: "Time to resolve alerts",
             subject: "Alert target",
-            offending: Offending::OverHours {
-                bound: policy.alert_resolution_max,
+            offending: Offending::Measurements {
                 what: (
                     "alert resolved later than the target",
                     "alerts resolved later than the target",

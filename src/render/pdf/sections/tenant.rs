@@ -5,14 +5,16 @@
 //! The assessment is already scoped to the tenant (`model::TenantScope`): staff are
 //! pseudonyms and nothing names another tenant. Figures come from the findings,
 //! `assessment.backups` and `assessment.services`, the support accesses from the
-//! `access.support_ticket` evidence; the most these sections do is count rows.
+//! `access.support_ticket` evidence and the counts from the model; nothing is counted
+//! or judged here.
 
 use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::text::Font;
 use super::checks::Evidence;
 use super::{percent, status_cell, status_colour, status_label, with_unit, Context};
 use crate::config::format_duration;
-use crate::model::{Assessment, Cell as EvidenceCell, CheckId, Finding, SourceBackups, Status};
+use crate::model::{columns, Assessment, Cell as EvidenceCell, CheckId, Finding, SourceBackups};
+use crate::model::{Status, StatusCounts};
 use crate::period::format_local;
 
 /// At most this many support accesses are listed; the evidence CSV has them all.
@@ -30,21 +32,6 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// The tenant the pack is for, as the report names it.
 fn tenant(assessment: &Assessment) -> &str {
     assessment.tenant.as_deref().unwrap_or("this tenant")
-}
-
-fn find<'a>(assessment: &'a Assessment, check: CheckId, subject: &str) -> Option<&'a Finding> {
-    assessment
-        .findings
-        .iter()
-        .find(|f| f.check == check && f.subject == subject)
-}
-
-fn rows_of(assessment: &Assessment, check: CheckId) -> Vec<&Finding> {
-    assessment
-        .findings
-        .iter()
-        .filter(|f| f.check == check && f.subject != "*")
-        .collect()
 }
 
 /// Whose data a source holds, as a customer reads it.
@@ -83,26 +70,16 @@ fn finding_status(finding: Option<&Finding>) -> Cell {
 /// The rows of a check by status, as "7 pass, 1 fail", marked with the colour of its
 /// most serious status.
 fn counts_cell(rows: &[&Finding]) -> Cell {
-    let order = [
-        Status::Fail,
-        Status::Error,
-        Status::Waived,
-        Status::NotEvaluated,
-        Status::Pass,
-    ];
-    let counted: Vec<(Status, usize)> = order
-        .iter()
-        .map(|s| (*s, rows.iter().filter(|f| f.status == *s).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    let Some((worst, _)) = counted.first() else {
+    let counts = StatusCounts::of(rows.iter().copied());
+    let Some(worst) = counts.worst() else {
         return Cell::new("\u{2014}").coloured(colour::MUTED);
     };
-    let text: Vec<String> = counted
+    let text: Vec<String> = Status::WORST_FIRST
         .iter()
-        .map(|(s, n)| format!("{n} {}", status_label(*s).to_lowercase()))
+        .filter(|s| counts.get(**s) > 0)
+        .map(|s| format!("{} {}", counts.get(*s), status_label(*s).to_lowercase()))
         .collect();
-    Cell::new(text.join(", ")).marked(status_colour(*worst))
+    Cell::new(text.join(", ")).marked(status_colour(worst))
 }
 
 /// One question and its answer rows: the question only on the first.
@@ -212,8 +189,8 @@ fn frequency_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
     }
     let mut rows = Vec::new();
     for source in &assessment.backups {
-        let rpo = find(assessment, CheckId::BackupRpo, &source.source);
-        let offsite = find(assessment, CheckId::BackupOffsite, &source.source);
+        let rpo = assessment.finding(CheckId::BackupRpo, &source.source);
+        let offsite = assessment.finding(CheckId::BackupOffsite, &source.source);
         rows.push((
             source.source.clone(),
             format!(
@@ -248,7 +225,7 @@ fn retention_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         .backups
         .iter()
         .map(|source| {
-            let retention = find(assessment, CheckId::BackupRetention, &source.source);
+            let retention = assessment.finding(CheckId::BackupRetention, &source.source);
             (
                 source.source.clone(),
                 format!(
@@ -270,7 +247,7 @@ fn restore_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         .backups
         .iter()
         .map(|source| {
-            let test = find(assessment, CheckId::BackupRestoreTest, &source.source);
+            let test = assessment.finding(CheckId::BackupRestoreTest, &source.source);
             let answer = match (source.last_restore_test, test) {
                 (Some(at), Some(f)) => format!(
                     "last successful restore test {}, {} before the period end {}",
@@ -295,10 +272,10 @@ fn uptime_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         )];
     }
     assessment
-        .services
-        .iter()
-        .map(|service| {
-            let availability = find(assessment, CheckId::UptimeAvailability, &service.service);
+        .service_figures()
+        .into_iter()
+        .map(|figure| {
+            let service = figure.service;
             (
                 service.service.clone(),
                 format!(
@@ -308,21 +285,18 @@ fn uptime_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
                     count(service.incidents, "incident", "incidents"),
                     percent(service.coverage)
                 ),
-                finding_status(availability),
+                finding_status(figure.finding),
             )
         })
         .collect()
 }
 
 fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
-    let mfa = rows_of(assessment, CheckId::AccessMfa);
-    let without = mfa
-        .iter()
-        .filter(|f| f.measured.is_some_and(|m| m > 0.0))
-        .count();
+    let mfa = assessment.subjects_of(CheckId::AccessMfa);
+    let without = assessment.subjects_with_events(CheckId::AccessMfa);
     let roles = assessment.policy.mfa_required_roles.join(", ");
-    let leavers = rows_of(assessment, CheckId::AccessLeaverDeactivation);
-    let barred = rows_of(assessment, CheckId::AccessLeaverLogin);
+    let leavers = assessment.subjects_of(CheckId::AccessLeaverDeactivation);
+    let barred = assessment.subjects_of(CheckId::AccessLeaverLogin);
     vec![
         (
             "staff logins".to_string(),
@@ -350,8 +324,9 @@ fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
 }
 
 fn support_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
-    let finding = find(assessment, CheckId::AccessSupportTicket, tenant(assessment))
-        .or_else(|| find(assessment, CheckId::AccessSupportTicket, "*"));
+    let finding = assessment
+        .finding(CheckId::AccessSupportTicket, tenant(assessment))
+        .or_else(|| assessment.finding(CheckId::AccessSupportTicket, "*"));
     let answer = match finding {
         Some(f) if f.status == Status::NotEvaluated => format!("not evaluated: {}", f.detail),
         Some(f) => format!(
@@ -368,8 +343,8 @@ fn support_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
 }
 
 fn logging_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
-    let integrity = rows_of(assessment, CheckId::LoggingIntegrity);
-    let gaps = rows_of(assessment, CheckId::LoggingGaps);
+    let integrity = assessment.subjects_of(CheckId::LoggingIntegrity);
+    let gaps = assessment.subjects_of(CheckId::LoggingGaps);
     vec![
         (
             "hash chains".to_string(),
@@ -473,10 +448,10 @@ pub fn support_access(layout: &mut Layout, context: &Context) {
         Style::BODY,
     );
     layout.space(4.0);
-    let finding = find(assessment, CheckId::AccessSupportTicket, tenant(assessment));
+    let finding = assessment.finding(CheckId::AccessSupportTicket, tenant(assessment));
     let Some(table) = assessment.evidence.get(&CheckId::AccessSupportTicket) else {
         let why = finding
-            .or_else(|| find(assessment, CheckId::AccessSupportTicket, "*"))
+            .or_else(|| assessment.finding(CheckId::AccessSupportTicket, "*"))
             .map_or("no audit evidence".to_string(), |f| f.detail.clone());
         layout.paragraph(&format!("Not evaluated: {why}."), Style::BODY);
         return;
@@ -496,6 +471,23 @@ pub fn support_access(layout: &mut Layout, context: &Context) {
         );
         return;
     }
+    // Every column is resolved first: a renamed one refuses the report.
+    let listed_columns = [
+        columns::TIME,
+        columns::ACTOR,
+        columns::ROLE,
+        columns::TARGET,
+        columns::TICKET,
+        columns::FILE,
+        columns::LINE,
+    ];
+    if let Some(missing) = listed_columns.iter().find_map(|c| table.column(c).err()) {
+        return context.missing_column(CheckId::AccessSupportTicket, &missing);
+    }
+    let offending = match assessment.offending_rows(CheckId::AccessSupportTicket) {
+        Ok(offending) => offending,
+        Err(missing) => return context.missing_column(CheckId::AccessSupportTicket, &missing),
+    };
     let evidence = Evidence { table };
     let size = 7.0;
     let mut listed = Table::new(vec![
@@ -506,24 +498,24 @@ pub fn support_access(layout: &mut Layout, context: &Context) {
         Column::new("Ticket", 1.0).sized(size),
         Column::new("File:line", 2.1).sized(size),
     ]);
-    for row in table.rows.iter().take(ACCESSES_SHOWN) {
-        let ticket = evidence.text(row, "ticket", tz);
-        let ticket = if ticket.is_empty() {
+    for (index, row) in table.rows.iter().enumerate().take(ACCESSES_SHOWN) {
+        // The model says which accesses offend (those without a ticket).
+        let ticket = if offending.is_offending(index) {
             Cell::new("none").coloured(colour::RED).bold()
         } else {
-            Cell::new(ticket)
+            Cell::new(evidence.text(row, columns::TICKET, tz))
         };
-        let location = match evidence.get(row, "line") {
+        let location = match evidence.get(row, columns::LINE) {
             Some(EvidenceCell::Count(line)) => {
-                format!("{}:{line}", evidence.text(row, "file", tz))
+                format!("{}:{line}", evidence.text(row, columns::FILE, tz))
             }
-            _ => evidence.text(row, "file", tz),
+            _ => evidence.text(row, columns::FILE, tz),
         };
         listed.row(vec![
-            evidence.text(row, "time", tz).into(),
-            evidence.text(row, "actor", tz).into(),
-            evidence.text(row, "role", tz).into(),
-            evidence.text(row, "target", tz).into(),
+            evidence.text(row, columns::TIME, tz).into(),
+            evidence.text(row, columns::ACTOR, tz).into(),
+            evidence.text(row, columns::ROLE, tz).into(),
+            evidence.text(row, columns::TARGET, tz).into(),
             ticket,
             location.into(),
         ]);

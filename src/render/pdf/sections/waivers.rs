@@ -4,14 +4,15 @@
 //! rolled up to.
 //!
 //! Everything shown comes from `assessment.waivers`, `assessment.attestations`,
-//! `assessment.findings` and `assessment.controls`; the most this section does is
-//! count rows for its sentences.
+//! `assessment.findings` and `assessment.controls`, the counts from
+//! [`crate::model::Assessment::waiver_counts`] and `attestation_counts`; nothing is
+//! counted here.
 
 use super::super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table};
 use super::super::text::Font;
 use super::{control_cell, status_cell, with_unit, Context};
 use crate::model::{
-    AttestationKind, AttestationState, Finding, WaiverEntry, WaiverState, EXPIRING_WITHIN_DAYS,
+    AttestationKind, AttestationState, WaiverEntry, WaiverState, EXPIRING_WITHIN_DAYS,
     MAX_REVIEW_AGE_MONTHS,
 };
 
@@ -54,11 +55,7 @@ pub fn summary(layout: &mut Layout, context: &Context) {
     }
     layout.subheading("Waivers and attestations", 40.0);
     let waived = assessment.counts().waived;
-    let in_force = assessment
-        .waivers
-        .iter()
-        .filter(|e| e.state.applies())
-        .count();
+    let in_force = assessment.waiver_counts().in_force;
     layout.bullet(
         &format!(
             "{waived} failing findings are waived by the {in_force} waivers in force; waived \
@@ -90,21 +87,16 @@ pub fn summary(layout: &mut Layout, context: &Context) {
             WaiverState::Active => {}
         }
     }
-    if !assessment.attestations.is_empty() {
-        let stale: Vec<&str> = assessment
-            .attestations
-            .iter()
-            .filter(|e| e.state == AttestationState::Stale)
-            .map(|e| e.attestation.control.as_str())
-            .collect();
-        let stale = match stale.as_slice() {
+    let attestations = assessment.attestation_counts();
+    if attestations.declared > 0 {
+        let stale = match attestations.stale_controls.as_slice() {
             [] => "none is stale".to_string(),
             controls => format!("stale, so counted as no evidence: {}", controls.join(", ")),
         };
         layout.bullet(
             &format!(
                 "{} attestations declared for controls no finding decides; {stale}.",
-                assessment.attestations.len()
+                attestations.declared
             ),
             Style::BODY,
         );
@@ -148,14 +140,11 @@ fn waivers(layout: &mut Layout, context: &Context) {
         layout.paragraph("No waiver was declared.", Style::BODY);
         return;
     }
-    let count = |state: WaiverState| entries.iter().filter(|e| e.state == state).count();
+    let counts = context.assessment.waiver_counts();
     layout.paragraph(
         &format!(
             "{} waivers declared: {} active, {} expiring within {EXPIRING_WITHIN_DAYS} days, {} expired.",
-            entries.len(),
-            count(WaiverState::Active),
-            count(WaiverState::Expiring),
-            count(WaiverState::Expired)
+            counts.declared, counts.active, counts.expiring, counts.expired
         ),
         Style::BODY,
     );
@@ -185,12 +174,7 @@ fn waivers(layout: &mut Layout, context: &Context) {
 
 /// The findings rows a waiver decided: waived ones, and failing ones whose waiver expired.
 fn waived_findings(layout: &mut Layout, context: &Context) {
-    let rows: Vec<&Finding> = context
-        .assessment
-        .findings
-        .iter()
-        .filter(|f| f.waiver.is_some())
-        .collect();
+    let rows = context.assessment.findings_with_waiver();
     if rows.is_empty() {
         return;
     }
@@ -245,23 +229,12 @@ fn attestations(layout: &mut Layout, context: &Context) {
         );
         return;
     }
-    let count = |kind: AttestationKind| {
-        entries
-            .iter()
-            .filter(|e| e.attestation.kind == kind && e.state == AttestationState::Current)
-            .count()
-    };
-    let stale = entries
-        .iter()
-        .filter(|e| e.state == AttestationState::Stale)
-        .count();
+    let counts = assessment.attestation_counts();
     layout.paragraph(
         &format!(
-            "{} attestations declared: {} implemented and {} not applicable are current, {stale} stale. \
+            "{} attestations declared: {} implemented and {} not applicable are current, {} stale. \
              The last column is the status the control rolled up to in the Statement of Applicability.",
-            entries.len(),
-            count(AttestationKind::Implemented),
-            count(AttestationKind::NotApplicable),
+            counts.declared, counts.implemented, counts.not_applicable, counts.stale,
         ),
         Style::BODY,
     );
@@ -292,9 +265,7 @@ fn attestations(layout: &mut Layout, context: &Context) {
             text.push_str(&format!("\nEvidence: {}", attestation.evidence));
         }
         let status = assessment
-            .controls
-            .iter()
-            .find(|c| c.id == attestation.control)
+            .control(&attestation.control)
             .map(|c| control_cell(c.status))
             .unwrap_or_default();
         table.row(vec![
