@@ -59,7 +59,11 @@ fn every_bound_check_has_a_golden_case() {
     let cases = cases();
     let missing: Vec<&String> = ids
         .iter()
-        .filter(|id| !cases.iter().any(|case| case.parent() == Some(&root.join(id))))
+        .filter(|id| {
+            !cases
+                .iter()
+                .any(|case| case.parent() == Some(&root.join(id)))
+        })
         .collect();
     assert!(
         missing.is_empty(),
