@@ -1,8 +1,11 @@
-//! Golden cases: `tests/data/<family>/<case>/` holds a config, its evidence, `case.toml`
-//! (the arguments) and `expected/` (the pack files to compare, byte for byte). The
-//! runner writes a pack for every case and compares. `UPDATE_GOLDEN=1 cargo test
-//! --test golden` rewrites `expected/` on purpose; review the diff against the case's
-//! README before committing it.
+//! Golden cases: `tests/data/<dir>/<case>/` holds a config, its evidence, `case.toml`
+//! (the arguments) and `expected/` (the pack files to compare, byte for byte). `<dir>` is
+//! a check id (`tests/data/backup.rpo/drifting-job/`: one case focused on one check, its
+//! README working every figure out by hand) or, for the older cases that span several
+//! checks, a family (`tests/data/access/month/`). The runner writes a pack for every
+//! case and compares; every check id of `controls/bindings.toml` must have a case.
+//! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites `expected/` on purpose; review
+//! the diff against the case's README before committing it.
 
 mod common;
 
@@ -25,6 +28,47 @@ fn cases() -> Vec<PathBuf> {
     }
     cases.sort();
     cases
+}
+
+/// The check ids bound in `controls/bindings.toml`, in file order.
+fn bound_check_ids() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("controls/bindings.toml");
+    let text = std::fs::read_to_string(&path).expect("controls/bindings.toml");
+    let bindings: toml::Value = toml::from_str(&text).expect("bindings.toml parses");
+    bindings
+        .get("check")
+        .and_then(|checks| checks.as_array())
+        .expect("bindings.toml has [[check]] tables")
+        .iter()
+        .map(|check| {
+            check
+                .get("id")
+                .and_then(|id| id.as_str())
+                .expect("every [[check]] has an id")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_bound_check_has_a_golden_case() {
+    // A check added to the bindings without `tests/data/<check_id>/<case>/` fails here.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let ids = bound_check_ids();
+    assert!(!ids.is_empty(), "no check ids in controls/bindings.toml");
+    let cases = cases();
+    let missing: Vec<&String> = ids
+        .iter()
+        .filter(|id| {
+            !cases
+                .iter()
+                .any(|case| case.parent() == Some(&root.join(id)))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "check ids without a golden case under tests/data/<check_id>/<case>/case.toml: {missing:?}"
+    );
 }
 
 #[test]
