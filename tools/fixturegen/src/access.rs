@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::audit_log::{self, Chain, Line};
 use crate::demo::period;
 use crate::prng::Rng;
-use crate::sha256;
 use crate::time::{hours, melbourne_wall, rfc3339, utc, HOUR, MIN};
 
 /// The `[policy]` keys of this family, in seconds (all `24h`).
@@ -90,14 +90,6 @@ impl LogFile {
     }
 }
 
-/// The `ticket` field of a `support_access` event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ticket {
-    Absent,
-    Empty,
-    Id(String),
-}
-
 /// One audit event before it is written.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -109,10 +101,11 @@ pub struct Event {
     pub tenant: Option<&'static str>,
     pub mfa: Option<bool>,
     pub target: Option<String>,
-    pub ticket: Ticket,
+    /// `Some("")`: an empty ticket; `None`: no `ticket` field.
+    pub ticket: Option<String>,
     pub ip: Option<String>,
-    /// An extra field (unknown to auditpack, kept for the reader).
-    pub extra: Option<(&'static str, &'static str)>,
+    /// A field unknown to auditpack, kept for the reader.
+    pub new_role: Option<&'static str>,
 }
 
 impl Event {
@@ -126,9 +119,9 @@ impl Event {
             tenant: None,
             mfa: None,
             target: None,
-            ticket: Ticket::Absent,
+            ticket: None,
             ip: None,
-            extra: None,
+            new_role: None,
         }
     }
     fn role(mut self, role: &'static str) -> Self {
@@ -147,8 +140,8 @@ impl Event {
         self.target = Some(target.to_string());
         self
     }
-    fn ticket(mut self, ticket: Ticket) -> Self {
-        self.ticket = ticket;
+    fn ticket(mut self, ticket: &str) -> Self {
+        self.ticket = Some(ticket.to_string());
         self
     }
     fn ip(mut self, ip: &str) -> Self {
@@ -159,72 +152,25 @@ impl Event {
         self.success = false;
         self
     }
-}
 
-/// Minimal JSON string escaping (the demo's strings are plain ASCII anyway).
-pub fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    /// The event as an audit-log line.
+    fn line<'a>(&'a self, time: &'a str, event_id: &'a str) -> Line<'a> {
+        Line {
+            time,
+            actor: &self.actor,
+            action: self.action,
+            outcome: if self.success { "success" } else { "failure" },
+            role: self.role,
+            tenant: self.tenant,
+            mfa: self.mfa,
+            target: self.target.as_deref(),
+            ticket: self.ticket.as_deref(),
+            ip: self.ip.as_deref(),
+            new_role: self.new_role,
+            event_id: Some(event_id),
+            prev_hash: "",
         }
     }
-    out.push('"');
-}
-
-/// One NDJSON line, keys in the order of SPEC §4's table (as the golden case
-/// writes them), `prev_hash` last.
-fn json_line(e: &Event, event_id: &str, prev_hash: &str) -> String {
-    let mut s = String::with_capacity(256);
-    let field = |s: &mut String, key: &str, value: &str| {
-        s.push(',');
-        json_str(s, key);
-        s.push(':');
-        json_str(s, value);
-    };
-    s.push_str("{\"time\":");
-    json_str(&mut s, &rfc3339(e.time));
-    field(&mut s, "actor", &e.actor);
-    field(&mut s, "action", e.action);
-    field(
-        &mut s,
-        "outcome",
-        if e.success { "success" } else { "failure" },
-    );
-    if let Some(role) = e.role {
-        field(&mut s, "role", role);
-    }
-    if let Some(tenant) = e.tenant {
-        field(&mut s, "tenant", tenant);
-    }
-    if let Some(mfa) = e.mfa {
-        s.push_str(if mfa {
-            ",\"mfa\":true"
-        } else {
-            ",\"mfa\":false"
-        });
-    }
-    if let Some(target) = &e.target {
-        field(&mut s, "target", target);
-    }
-    match &e.ticket {
-        Ticket::Absent => {}
-        Ticket::Empty => field(&mut s, "ticket", ""),
-        Ticket::Id(t) => field(&mut s, "ticket", t),
-    }
-    if let Some(ip) = &e.ip {
-        field(&mut s, "ip", ip);
-    }
-    if let Some((key, value)) = e.extra {
-        field(&mut s, key, value);
-    }
-    field(&mut s, "event_id", event_id);
-    field(&mut s, "prev_hash", prev_hash);
-    s.push('}');
-    s
 }
 
 /// One chained audit log, as written.
@@ -243,13 +189,13 @@ fn chain(file: LogFile, mut events: Vec<Event>) -> AuditLog {
     events.sort_by_key(|e| e.time);
     let mut lines = Vec::with_capacity(events.len());
     let mut claimed = Vec::with_capacity(events.len());
-    let mut prev = String::new();
+    let mut chain = Chain::default();
+    let mut line = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let id = format!("{}-{:06}", file.id_prefix(), i + 1);
-        let line = json_line(e, &id, &prev);
-        claimed.push(prev);
-        prev = sha256::hex(line.as_bytes());
-        lines.push(line);
+        claimed.push(chain.prev_hash().to_string());
+        chain.push(&mut line, &e.line(&rfc3339(e.time), &id));
+        lines.push(String::from_utf8(line.clone()).expect("JSON is UTF-8"));
     }
     AuditLog {
         file,
@@ -605,7 +551,7 @@ fn staff_events(seed: u64, dates: &[NaiveDate]) -> (Vec<Event>, Vec<Event>) {
                     .role("support")
                     .tenant(TENANTS[t])
                     .target(&email(t, user))
-                    .ticket(Ticket::Id(format!("SUP-{ticket}")))
+                    .ticket(&format!("SUP-{ticket}"))
                     .ip(&staff_ip(name)),
                 );
             }
@@ -727,7 +673,7 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
                 .role("support")
                 .tenant(TICKETLESS_TENANT)
                 .target(&email(2, 3))
-                .ticket(Ticket::Empty)
+                .ticket("")
                 .ip(&ip("j.chen")),
             "j.chen enters coastal-care with `\"ticket\":\"\"` (Saturday night call-out)",
             "`access.support_ticket` coastal-care: no ticket",
@@ -784,7 +730,7 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
                 .role("support")
                 .tenant("acme-payroll")
                 .target(&email(0, 0))
-                .ticket(Ticket::Id("SUP-HANDOVER-1015".to_string()))
+                .ticket("SUP-HANDOVER-1015")
                 .ip(&ip(SUPPORT_LEAVER)),
             "",
             "",
@@ -866,7 +812,7 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
         (
             Adm,
             Event {
-                extra: Some(("new_role", "admin")),
+                new_role: Some("admin"),
                 ..Event::new(tampered_at(), "m.okafor", "role_changed")
                     .role("admin")
                     .target("t.nguyen")
@@ -892,7 +838,7 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
                 .role("support")
                 .tenant(TICKETLESS_TENANT)
                 .target(&email(2, 8))
-                .ticket(Ticket::Empty)
+                .ticket("")
                 .ip(&ip("t.nguyen")),
             "t.nguyen enters coastal-care with an empty ticket (evening call-out)",
             "`access.support_ticket` coastal-care: no ticket",
@@ -1381,7 +1327,7 @@ pub fn assess(access: &Access) -> Vec<Finding> {
     {
         let entry = support.entry(e.tenant.unwrap_or("")).or_default();
         entry.0 += 1;
-        let has_ticket = matches!(&e.ticket, Ticket::Id(t) if !t.trim().is_empty());
+        let has_ticket = e.ticket.as_deref().is_some_and(|t| !t.trim().is_empty());
         if !has_ticket {
             entry.1 += 1;
         }
@@ -1398,7 +1344,7 @@ pub fn assess(access: &Access) -> Vec<Finding> {
     // logging.integrity: recompute every link from the bytes as written.
     for log in &access.logs {
         let broken: Vec<usize> = (1..log.lines.len())
-            .filter(|&i| log.claimed[i] != sha256::hex(log.lines[i - 1].as_bytes()))
+            .filter(|&i| log.claimed[i] != audit_log::link(log.lines[i - 1].as_bytes()))
             .map(|i| i + 1)
             .collect();
         let detail = match broken.first() {
@@ -1517,7 +1463,7 @@ mod tests {
             assert_eq!(log.claimed[0], "");
             assert!(log.lines[0].contains("\"prev_hash\":\"\""));
             let broken = (1..log.lines.len())
-                .filter(|&i| log.claimed[i] != sha256::hex(log.lines[i - 1].as_bytes()))
+                .filter(|&i| log.claimed[i] != audit_log::link(log.lines[i - 1].as_bytes()))
                 .count();
             let want = usize::from(log.file == LogFile::AdminConsole);
             assert_eq!(broken, want, "{}", log.file.path());
@@ -1533,12 +1479,5 @@ mod tests {
         assert_eq!(a.logs[0].lines, b.logs[0].lines);
         assert_eq!(a.logs[1].lines, b.logs[1].lines);
         assert_ne!(Access::new(6).logs[1].lines, a.logs[1].lines);
-    }
-
-    #[test]
-    fn json_escaping() {
-        let mut s = String::new();
-        json_str(&mut s, "a\"b\\c\n");
-        assert_eq!(s, r#""a\"b\\c\u000a""#);
     }
 }

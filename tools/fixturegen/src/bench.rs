@@ -25,10 +25,8 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
-
+use crate::audit_log::{Chain, Line};
 use crate::prng::Rng;
-use crate::sha256;
 use crate::time::{rfc3339, utc, DAY, HOUR, MIN};
 
 pub const DEFAULT_AUDIT_EVENTS: u64 = 10_000_000;
@@ -79,36 +77,35 @@ pub struct Summary {
 /// once per day.
 struct Clock {
     day: i64,
-    prefix: String,
+    text: String,
 }
 
 impl Clock {
     fn new() -> Self {
         Clock {
             day: i64::MIN,
-            prefix: String::new(),
+            text: String::new(),
         }
     }
 
-    fn push(&mut self, out: &mut Vec<u8>, secs: i64) {
+    fn format(&mut self, secs: i64) -> &str {
         let day = secs.div_euclid(DAY);
         if day != self.day {
             self.day = day;
-            self.prefix = DateTime::from_timestamp(day * DAY, 0)
-                .expect("in range")
-                .format("%Y-%m-%dT")
-                .to_string();
+            self.text = rfc3339(day * DAY);
         }
         let s = secs.rem_euclid(DAY);
-        out.extend_from_slice(self.prefix.as_bytes());
+        // `2026-10-01T` stays; `HH:MM:SSZ` is rewritten in place.
+        self.text.truncate("2026-10-01T".len());
         for (i, v) in [s / HOUR, s % HOUR / MIN, s % MIN].into_iter().enumerate() {
             if i > 0 {
-                out.push(b':');
+                self.text.push(':');
             }
-            out.push(b'0' + (v / 10) as u8);
-            out.push(b'0' + (v % 10) as u8);
+            self.text.push(char::from(b'0' + (v / 10) as u8));
+            self.text.push(char::from(b'0' + (v % 10) as u8));
         }
-        out.push(b'Z');
+        self.text.push('Z');
+        &self.text
     }
 }
 
@@ -159,19 +156,10 @@ impl Special {
 struct ChainWriter {
     out: BufWriter<File>,
     line: Vec<u8>,
-    prev: [u8; 32],
-    first: bool,
+    chain: Chain,
     clock: Clock,
     lines: u64,
     bytes: u64,
-}
-
-fn push_str(out: &mut Vec<u8>, key: &str, value: &str) {
-    out.extend_from_slice(b",\"");
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":\"");
-    out.extend_from_slice(value.as_bytes());
-    out.push(b'"');
 }
 
 impl ChainWriter {
@@ -179,8 +167,7 @@ impl ChainWriter {
         Ok(ChainWriter {
             out: BufWriter::with_capacity(1 << 20, File::create(path)?),
             line: Vec::with_capacity(512),
-            prev: [0; 32],
-            first: true,
+            chain: Chain::default(),
             clock: Clock::new(),
             lines: 0,
             bytes: 0,
@@ -190,45 +177,23 @@ impl ChainWriter {
     /// Write `e`; with `tamper`, the line is chained as written here but then
     /// edited (its `ip` changed) before it reaches the file.
     fn write(&mut self, e: &Ev<'_>, tamper: bool) -> io::Result<()> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let line = Line {
+            time: self.clock.format(e.time),
+            actor: e.actor,
+            action: e.action,
+            outcome: if e.success { "success" } else { "failure" },
+            role: e.role,
+            tenant: e.tenant,
+            mfa: e.mfa,
+            target: e.target,
+            ticket: e.ticket,
+            ip: Some(e.ip),
+            new_role: None,
+            event_id: None,
+            prev_hash: "",
+        };
         let l = &mut self.line;
-        l.clear();
-        l.extend_from_slice(b"{\"time\":\"");
-        self.clock.push(l, e.time);
-        l.push(b'"');
-        push_str(l, "actor", e.actor);
-        push_str(l, "action", e.action);
-        push_str(l, "outcome", if e.success { "success" } else { "failure" });
-        if let Some(role) = e.role {
-            push_str(l, "role", role);
-        }
-        if let Some(tenant) = e.tenant {
-            push_str(l, "tenant", tenant);
-        }
-        if let Some(mfa) = e.mfa {
-            l.extend_from_slice(if mfa {
-                b",\"mfa\":true"
-            } else {
-                b",\"mfa\":false"
-            });
-        }
-        if let Some(target) = e.target {
-            push_str(l, "target", target);
-        }
-        if let Some(ticket) = e.ticket {
-            push_str(l, "ticket", ticket);
-        }
-        push_str(l, "ip", e.ip);
-        l.extend_from_slice(b",\"prev_hash\":\"");
-        if !self.first {
-            for b in self.prev {
-                l.push(HEX[usize::from(b >> 4)]);
-                l.push(HEX[usize::from(b & 15)]);
-            }
-        }
-        l.extend_from_slice(b"\"}");
-        self.first = false;
-        self.prev = sha256::digest(l);
+        self.chain.push(l, &line);
         if tamper {
             let text = String::from_utf8_lossy(l).replace("\"ip\":\"10.", "\"ip\":\"11.");
             l.clear();
@@ -402,6 +367,24 @@ struct Tally {
     events_in_period: u64,
 }
 
+impl Tally {
+    /// Count `e` when it falls in the `period`.
+    fn count(&mut self, e: &Ev<'_>, (p0, p1): (i64, i64)) {
+        if !(p0..p1).contains(&e.time) {
+            return;
+        }
+        self.events_in_period += 1;
+        if e.success && e.action == "login" && matches!(e.role, Some("admin" | "support")) {
+            self.mfa_logins += 1;
+            self.mfa_missing += u64::from(e.mfa != Some(true));
+        }
+        if e.action == "support_access" {
+            self.support_access += 1;
+            self.no_ticket += u64::from(e.ticket.is_none_or(str::is_empty));
+        }
+    }
+}
+
 fn write_audit(
     world: &World,
     seed: u64,
@@ -410,8 +393,7 @@ fn write_audit(
     sum: &mut Summary,
 ) -> io::Result<Tally> {
     let (l0, l1) = log_range();
-    let (p0, p1) = period();
-    let in_period = |t: i64| (p0..p1).contains(&t);
+    let period = period();
     fs::create_dir_all(dir)?;
     let mut tally = Tally::default();
     let console_n = n * CONSOLE_PERMILLE / 1000;
@@ -444,13 +426,7 @@ fn write_audit(
             while let Some(s) = specials.next_if(|s| s.time <= t) {
                 if s.time >= l0 && s.time < l1 {
                     let e = s.ev();
-                    if in_period(e.time) {
-                        tally.events_in_period += 1;
-                        if e.action == "login" && matches!(e.role, Some("admin" | "support")) {
-                            tally.mfa_logins += 1;
-                            tally.mfa_missing += u64::from(e.mfa != Some(true));
-                        }
-                    }
+                    tally.count(&e, period);
                     w.write(&e, false)?;
                 }
             }
@@ -527,17 +503,7 @@ fn write_audit(
                     ip,
                 }
             };
-            if in_period(t) {
-                tally.events_in_period += 1;
-                if e.success && e.action == "login" && matches!(e.role, Some("admin" | "support")) {
-                    tally.mfa_logins += 1;
-                    tally.mfa_missing += u64::from(e.mfa != Some(true));
-                }
-                if e.action == "support_access" {
-                    tally.support_access += 1;
-                    tally.no_ticket += u64::from(e.ticket.is_none_or(str::is_empty));
-                }
-            }
+            tally.count(&e, period);
             w.write(&e, tamper_at == Some(i))?;
         }
         for s in specials {
@@ -584,7 +550,7 @@ fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
                 let down = (li < 2 && incidents.iter().any(|&(a, b)| (a..b).contains(&t)))
                     || rng.below(20_000) == 0;
                 line.clear();
-                clock.push(&mut line, t + jitter);
+                line.extend_from_slice(clock.format(t + jitter).as_bytes());
                 line.extend_from_slice(b",");
                 line.extend_from_slice(service.as_bytes());
                 line.push(b',');
@@ -918,6 +884,7 @@ pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit_log;
 
     #[test]
     fn clock_matches_rfc3339() {
@@ -928,9 +895,7 @@ mod tests {
             utc(2026, 10, 1, 0, 0),
             utc(2026, 10, 31, 7, 5) + 9,
         ] {
-            let mut out = Vec::new();
-            clock.push(&mut out, t);
-            assert_eq!(String::from_utf8(out).unwrap(), rfc3339(t));
+            assert_eq!(clock.format(t), rfc3339(t));
         }
     }
 
@@ -963,9 +928,9 @@ mod tests {
         assert!(lines[0].ends_with(r#""ticket":"","ip":"10.0.0.1","prev_hash":""}"#));
         assert!(lines[1].contains(r#""ip":"11.0.0.1""#), "{}", lines[1]);
         let claimed = |l: &str| l.rsplit("\"prev_hash\":\"").next().unwrap()[..64].to_string();
-        assert_eq!(claimed(lines[1]), sha256::hex(lines[0].as_bytes()));
+        assert_eq!(claimed(lines[1]), audit_log::link(lines[0].as_bytes()));
         // The edited line no longer hashes to what the next line claims.
-        assert_ne!(claimed(lines[2]), sha256::hex(lines[1].as_bytes()));
+        assert_ne!(claimed(lines[2]), audit_log::link(lines[1].as_bytes()));
     }
 
     #[test]

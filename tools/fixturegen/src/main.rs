@@ -23,6 +23,7 @@
 //! carry as little as possible that can change under it.
 
 mod access;
+mod audit_log;
 mod backups;
 mod bench;
 mod controls;
@@ -30,7 +31,6 @@ mod demo;
 mod prng;
 mod readme;
 mod reference;
-mod sha256;
 mod time;
 
 use std::path::PathBuf;
