@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::audit_log::{self, Chain, Line};
-use crate::demo::period;
+use crate::config_toml::{self, Input};
+use crate::org::period;
 use crate::prng::Rng;
 use crate::time::{hours, melbourne_wall, rfc3339, utc, HOUR, MIN};
 
@@ -44,27 +45,19 @@ max_log_gap = \"24h\"
 alert_resolution_max = \"24h\"
 ";
 
-/// The `[[input]]` entries `demo` appends to the config.
-pub const CONFIG_INPUTS: &str = "
-# Access, logging and monitoring, written by `demo`.
-[[input]]
-kind = \"audit\"
-format = \"ndjson\"
-path = \"evidence/audit/\"
-
-[[input]]
-kind = \"leavers\"
-format = \"csv\"
-path = \"evidence/leavers.csv\"
-
-[[input]]
-kind = \"alerts\"
-format = \"csv\"
-path = \"evidence/alerts.csv\"
-";
-
+pub const AUDIT_DIR: &str = "evidence/audit/";
 pub const LEAVERS: &str = "evidence/leavers.csv";
 pub const ALERTS: &str = "evidence/alerts.csv";
+
+/// The `[[input]]` entries `demo` appends to the config, after a comment.
+pub fn config_inputs() -> String {
+    let inputs = config_toml::inputs(&[
+        Input::new("audit", "ndjson", AUDIT_DIR),
+        Input::new("leavers", "csv", LEAVERS),
+        Input::new("alerts", "csv", ALERTS),
+    ]);
+    format!("\n# Access, logging and monitoring, written by `demo`.\n{inputs}")
+}
 
 /// One of the two audit logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -1066,7 +1059,7 @@ impl Access {
 
 /// Write the audit logs, the leavers and the alerts under `out`.
 pub fn write(access: &Access, out: &Path) -> io::Result<Vec<PathBuf>> {
-    fs::create_dir_all(out.join("evidence").join("audit"))?;
+    fs::create_dir_all(out.join(AUDIT_DIR))?;
     let mut files = Vec::new();
     for log in &access.logs {
         let path = out.join(log.file.path());

@@ -19,6 +19,7 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{Backups, Point, Repo, Tool, DIR};
+use crate::org::TIMEZONE;
 use crate::time::{naive_melbourne, rfc3339};
 
 const PASSWORD: &str = "demo-only";
@@ -306,7 +307,7 @@ fn borg(plan: &Backups, scratch: &Scratch) -> Result<Vec<Export>, String> {
         }
     }
 
-    let tz = crate::demo::TIMEZONE;
+    let tz = TIMEZONE;
     let listed = run(borg(tz)
         .args(["list", "--json", "--consider-checkpoints"])
         .arg(&p_repo))?;
