@@ -117,6 +117,12 @@ impl Event {
             new_role: None,
         }
     }
+    /// A staff member's event, from their office or VPN address.
+    fn staff(time: i64, name: &str, action: &'static str, role: &'static str) -> Self {
+        Event::new(time, name, action)
+            .role(role)
+            .ip(&staff_ip(name))
+    }
     fn role(mut self, role: &'static str) -> Self {
         self.role = Some(role);
         self
@@ -442,21 +448,12 @@ fn session(
     start: i64,
     length: i64,
 ) {
-    let ip = staff_ip(name);
     if rng.below(100) < 4 {
-        out.push(
-            Event::new(start - rng.range(20, 90), name, "login")
-                .role(role)
-                .ip(&ip)
-                .failed(),
-        );
+        let mistyped = start - rng.range(20, 90);
+        out.push(Event::staff(mistyped, name, "login", role).failed());
     }
-    out.push(Event::new(start, name, "login").role(role).mfa(mfa).ip(&ip));
-    out.push(
-        Event::new(start + length, name, "logout")
-            .role(role)
-            .ip(&ip),
-    );
+    out.push(Event::staff(start, name, "login", role).mfa(mfa));
+    out.push(Event::staff(start + length, name, "logout", role));
 }
 
 /// Staff in the admin console, and support staff entering tenants (in the app).
@@ -535,17 +532,12 @@ fn staff_events(seed: u64, dates: &[NaiveDate]) -> (Vec<Event>, Vec<Event>) {
                 let t = rng.below(TENANTS.len() as u64) as usize;
                 let user = rng.below(USERS[t].len() as u64) as usize;
                 ticket += 1 + rng.range(0, 6);
+                let time = start + rng.range(5, length - 5) * MIN + rng.range(0, 59);
                 app.push(
-                    Event::new(
-                        start + rng.range(5, length - 5) * MIN + rng.range(0, 59),
-                        name,
-                        "support_access",
-                    )
-                    .role("support")
-                    .tenant(TENANTS[t])
-                    .target(&email(t, user))
-                    .ticket(&format!("SUP-{ticket}"))
-                    .ip(&staff_ip(name)),
+                    Event::staff(time, name, "support_access", "support")
+                        .tenant(TENANTS[t])
+                        .target(&email(t, user))
+                        .ticket(&format!("SUP-{ticket}")),
                 );
             }
         }
@@ -594,43 +586,34 @@ fn deploy_events(seed: u64) -> Vec<Event> {
 /// supporting events the README need not list.
 fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
     use LogFile::{AdminConsole as Adm, App};
-    let ip = staff_ip;
     let left = support_leaver_left();
     let (s0, s1) = app_silence();
     vec![
         (
             Adm,
-            Event::new(utc(2026, 9, 28, 3, 0), "s.lindqvist", "deactivate")
-                .role("admin")
-                .target(CONTRACTOR)
-                .ip(&ip("s.lindqvist")),
+            Event::staff(utc(2026, 9, 28, 3, 0), "s.lindqvist", "deactivate", "admin")
+                .target(CONTRACTOR),
             "s.lindqvist deactivates contractor k.brennan (contract ended), before the period",
             "makes k.brennan an `access.leaver_login` subject: evidence before the period must be read",
         ),
         (
             Adm,
-            Event::new(utc(2026, 9, 28, 4, 0), "s.lindqvist", "credential_rotated")
-                .role("admin")
-                .target(BREAK_GLASS)
-                .ip(&ip("s.lindqvist")),
+            Event::staff(utc(2026, 9, 28, 4, 0), "s.lindqvist", "credential_rotated", "admin")
+                .target(BREAK_GLASS),
             "routine rotation of `support-break-glass`",
             "makes it an `access.shared_credential_rotation` subject",
         ),
         (
             Adm,
-            Event::new(utc(2026, 9, 29, 5, 0), "m.okafor", "credential_rotated")
-                .role("admin")
-                .target(DB_SUPERUSER)
-                .ip(&ip("m.okafor")),
+            Event::staff(utc(2026, 9, 29, 5, 0), "m.okafor", "credential_rotated", "admin")
+                .target(DB_SUPERUSER),
             "routine rotation of `db-superuser`, its last",
             "makes it an `access.shared_credential_rotation` subject",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 5, 1, 30), "s.lindqvist", "password_policy_changed")
-                .role("admin")
-                .target("staff-sso")
-                .ip(&ip("s.lindqvist")),
+            Event::staff(utc(2026, 10, 5, 1, 30), "s.lindqvist", "password_policy_changed", "admin")
+                .target("staff-sso"),
             "",
             "",
         ),
@@ -653,122 +636,96 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 10, 11, 5), "j.chen", "login")
-                .role("support")
-                .mfa(Some(true))
-                .ip(&ip("j.chen")),
+            Event::staff(utc(2026, 10, 10, 11, 5), "j.chen", "login", "support")
+                .mfa(Some(true)),
             "",
             "",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 10, 11, 20) + 14, "j.chen", "support_access")
-                .role("support")
+            Event::staff(utc(2026, 10, 10, 11, 20) + 14, "j.chen", "support_access", "support")
                 .tenant(TICKETLESS_TENANT)
                 .target(&email(2, 3))
-                .ticket("")
-                .ip(&ip("j.chen")),
+                .ticket(""),
             "j.chen enters coastal-care with `\"ticket\":\"\"` (Saturday night call-out)",
             "`access.support_ticket` coastal-care: no ticket",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 10, 11, 48) + 40, "j.chen", "support_access")
-                .role("support")
+            Event::staff(utc(2026, 10, 10, 11, 48) + 40, "j.chen", "support_access", "support")
                 .tenant(TICKETLESS_TENANT)
-                .target(&email(2, 5))
-                .ip(&ip("j.chen")),
+                .target(&email(2, 5)),
             "j.chen enters coastal-care again, no `ticket` field at all",
             "`access.support_ticket` coastal-care: no ticket",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 10, 12, 30), "j.chen", "logout")
-                .role("support")
-                .ip(&ip("j.chen")),
+            Event::staff(utc(2026, 10, 10, 12, 30), "j.chen", "logout", "support"),
             "",
             "",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 12, 22, 3) + 12, "s.lindqvist", "login")
-                .role("admin")
+            Event::staff(utc(2026, 10, 12, 22, 3) + 12, "s.lindqvist", "login", "admin")
                 .mfa(Some(false))
-                .ip(&ip("s.lindqvist"))
                 .failed(),
             "s.lindqvist fails a login without MFA, then succeeds with MFA a minute later",
             "not counted: only successful logins count",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 12, 22, 4) + 30, "s.lindqvist", "login")
-                .role("admin")
-                .mfa(Some(true))
-                .ip(&ip("s.lindqvist")),
+            Event::staff(utc(2026, 10, 12, 22, 4) + 30, "s.lindqvist", "login", "admin")
+                .mfa(Some(true)),
             "",
             "",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 14, 21, 30), SUPPORT_LEAVER, "login")
-                .role("support")
-                .mfa(Some(true))
-                .ip(&ip(SUPPORT_LEAVER)),
+            Event::staff(utc(2026, 10, 14, 21, 30), SUPPORT_LEAVER, "login", "support")
+                .mfa(Some(true)),
             "l.moreau (support) logs in on her last morning",
             "not barred: before she left",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 14, 22, 10), SUPPORT_LEAVER, "support_access")
-                .role("support")
+            Event::staff(utc(2026, 10, 14, 22, 10), SUPPORT_LEAVER, "support_access", "support")
                 .tenant("acme-payroll")
                 .target(&email(0, 0))
-                .ticket("SUP-HANDOVER-1015")
-                .ip(&ip(SUPPORT_LEAVER)),
+                .ticket("SUP-HANDOVER-1015"),
             "",
             "",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 14, 22, 50), SUPPORT_LEAVER, "logout")
-                .role("support")
-                .ip(&ip(SUPPORT_LEAVER)),
+            Event::staff(utc(2026, 10, 14, 22, 50), SUPPORT_LEAVER, "logout", "support"),
             "",
             "",
         ),
         (
             Adm,
-            Event::new(left + 10 * HOUR, "s.lindqvist", "credential_rotated")
-                .role("admin")
-                .target(BREAK_GLASS)
-                .ip(&ip("s.lindqvist")),
+            Event::staff(left + 10 * HOUR, "s.lindqvist", "credential_rotated", "admin")
+                .target(BREAK_GLASS),
             "`support-break-glass` rotated 10 h after l.moreau left",
             "`access.shared_credential_rotation` support-break-glass: 10.00 h, passes",
         ),
         (
             Adm,
-            Event::new(left + 30 * HOUR, "s.lindqvist", "deactivate")
-                .role("admin")
-                .target(SUPPORT_LEAVER)
-                .ip(&ip("s.lindqvist")),
+            Event::staff(left + 30 * HOUR, "s.lindqvist", "deactivate", "admin")
+                .target(SUPPORT_LEAVER),
             "l.moreau's account deactivated, 30 h after she left",
             "`access.leaver_deactivation` l.moreau: 30.00 h, fails",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 19, 22, 44) + 10, SUPPORT_LEAVER, "login")
-                .role("support")
-                .ip(&ip(SUPPORT_LEAVER))
+            Event::staff(utc(2026, 10, 19, 22, 44) + 10, SUPPORT_LEAVER, "login", "support")
                 .failed(),
             "l.moreau's app account (not deprovisioned) fails a login",
             "not counted: a failed login",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 19, 22, 45) + 2, SUPPORT_LEAVER, "login")
-                .role("support")
-                .mfa(Some(true))
-                .ip(&ip(SUPPORT_LEAVER)),
+            Event::staff(utc(2026, 10, 19, 22, 45) + 2, SUPPORT_LEAVER, "login", "support")
+                .mfa(Some(true)),
             "... and then logs in, after her deactivation (in the other file)",
             "`access.leaver_login` l.moreau: 1, fails",
         ),
@@ -794,10 +751,8 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
         ),
         (
             Adm,
-            Event::new(engineer_leaver_left() + 90 * MIN, "m.okafor", "deactivate")
-                .role("admin")
-                .target(ENGINEER_LEAVER)
-                .ip(&ip("m.okafor")),
+            Event::staff(engineer_leaver_left() + 90 * MIN, "m.okafor", "deactivate", "admin")
+                .target(ENGINEER_LEAVER),
             "d.osei (engineer) deactivated 1.5 h after leaving",
             "`access.leaver_deactivation` d.osei: 1.50 h, passes; an engineer leaver needs no \
              credential rotation",
@@ -806,10 +761,8 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
             Adm,
             Event {
                 new_role: Some("admin"),
-                ..Event::new(tampered_at(), "m.okafor", "role_changed")
-                    .role("admin")
+                ..Event::staff(tampered_at(), "m.okafor", "role_changed", "admin")
                     .target("t.nguyen")
-                    .ip(&ip("m.okafor"))
             },
             "m.okafor makes t.nguyen an admin; the line is later edited to read \
              `\"new_role\":\"support\"`",
@@ -818,29 +771,23 @@ fn scripted() -> Vec<(LogFile, Event, &'static str, &'static str)> {
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 27, 9, 15), "t.nguyen", "login")
-                .role("support")
-                .mfa(Some(true))
-                .ip(&ip("t.nguyen")),
+            Event::staff(utc(2026, 10, 27, 9, 15), "t.nguyen", "login", "support")
+                .mfa(Some(true)),
             "",
             "",
         ),
         (
             App,
-            Event::new(utc(2026, 10, 27, 9, 40) + 5, "t.nguyen", "support_access")
-                .role("support")
+            Event::staff(utc(2026, 10, 27, 9, 40) + 5, "t.nguyen", "support_access", "support")
                 .tenant(TICKETLESS_TENANT)
                 .target(&email(2, 8))
-                .ticket("")
-                .ip(&ip("t.nguyen")),
+                .ticket(""),
             "t.nguyen enters coastal-care with an empty ticket (evening call-out)",
             "`access.support_ticket` coastal-care: no ticket",
         ),
         (
             Adm,
-            Event::new(utc(2026, 10, 27, 10, 20), "t.nguyen", "logout")
-                .role("support")
-                .ip(&ip("t.nguyen")),
+            Event::staff(utc(2026, 10, 27, 10, 20), "t.nguyen", "logout", "support"),
             "",
             "",
         ),
