@@ -11,7 +11,7 @@
 //!   `evidence/restore_tests.csv`.
 //! - `evidence/alerts.csv` (1,000 alerts), `evidence/leavers.csv`,
 //!   `evidence/maintenance.csv`, and `auditpack.toml` (whose `[signing]` keys,
-//!   `keys/`, come from `auditpack keygen`: the generator carries no crypto).
+//!   `keys/`, come from `auditpack keygen`: the generator makes no keys).
 //!
 //! Everything is streamed through `BufWriter`s: memory stays flat whatever the
 //! event count. The same seed and count give byte-identical files. Planted
