@@ -20,7 +20,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::demo::{period, PRIMARY_REGION, TIMEZONE};
+use crate::config_toml::{self, Input};
+use crate::org::{period, PRIMARY_REGION, TIMEZONE};
 use crate::time::{fixed_offset_misreading, rfc3339, utc, DAY, HOUR, MIN};
 
 /// Where the offsite copies live.
@@ -496,45 +497,32 @@ pub fn plan() -> Backups {
 
 /// The `[[input]]` blocks for the backups, in plan order, after a comment
 /// saying where each file comes from. Each native file is its own input (a
-/// directory input would pick files by their ending).
+/// directory input would pick files by their ending); the canonical rows share
+/// one.
 pub fn config_inputs(plan: &Backups) -> String {
-    let mut blocks: Vec<String> = Vec::new();
-    let mut csv_written = false;
-    for r in &plan.repos {
+    let paths: Vec<String> = plan.repos.iter().map(Repo::path).collect();
+    let mut inputs: Vec<Input> = Vec::new();
+    for (r, path) in plan.repos.iter().zip(&paths) {
         if r.tool == Tool::Csv {
-            if !csv_written {
-                blocks.push(format!(
-                    "[[input]]\nkind = \"backups\"\nformat = \"csv\"\npath = \"{}\"\n",
-                    r.path()
-                ));
-                csv_written = true;
+            if !inputs.iter().any(|i| i.format == "csv") {
+                inputs.push(Input::new("backups", "csv", path));
             }
             continue;
         }
-        let mut block = format!(
-            "[[input]]\nkind = \"backups\"\nformat = \"{}\"\npath = \"{}\"\nsource = \"{}\"\n\
-             repository = \"{}\"\nregion = \"{}\"\n",
-            r.tool.format(),
-            r.path(),
-            r.source,
-            r.repository,
-            r.region
-        );
-        if let Some(tenant) = tenant_of(r.source) {
-            block.push_str(&format!("tenant = \"{tenant}\"\n"));
-        }
-        if matches!(r.tool, Tool::BorgList | Tool::BorgInfo) {
-            block.push_str(&format!("timezone = \"{TIMEZONE}\"\n"));
-        }
-        blocks.push(block);
+        inputs.push(Input {
+            source: Some(r.source),
+            repository: Some(r.repository),
+            region: Some(r.region),
+            tenant: tenant_of(r.source),
+            timezone: matches!(r.tool, Tool::BorgList | Tool::BorgInfo).then_some(TIMEZONE),
+            ..Input::new("backups", r.tool.format(), path)
+        });
     }
-    blocks.push(format!(
-        "[[input]]\nkind = \"restore_tests\"\nformat = \"csv\"\npath = \"{RESTORE_TESTS}\"\n"
-    ));
+    inputs.push(Input::new("restore_tests", "csv", RESTORE_TESTS));
     format!(
         "\n# Backups. The restic and borg JSON is real tool output made by `demo-backups`;\n\
          # the CSVs are written by `demo`.\n{}",
-        blocks.join("\n")
+        config_toml::inputs(&inputs)
     )
 }
 

@@ -11,7 +11,7 @@
 //!   `evidence/restore_tests.csv`.
 //! - `evidence/alerts.csv` (1,000 alerts), `evidence/leavers.csv`,
 //!   `evidence/maintenance.csv`, and `auditpack.toml` (whose `[signing]` keys,
-//!   `keys/`, come from `auditpack keygen`: the generator carries no crypto).
+//!   `keys/`, come from `auditpack keygen`: the generator makes no keys).
 //!
 //! Everything is streamed through `BufWriter`s: memory stays flat whatever the
 //! event count. The same seed and count give byte-identical files. Planted
@@ -25,10 +25,9 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
-
+use crate::audit_log::{Chain, Line};
+use crate::config_toml::{self, Input};
 use crate::prng::Rng;
-use crate::sha256;
 use crate::time::{rfc3339, utc, DAY, HOUR, MIN};
 
 pub const DEFAULT_AUDIT_EVENTS: u64 = 10_000_000;
@@ -79,36 +78,35 @@ pub struct Summary {
 /// once per day.
 struct Clock {
     day: i64,
-    prefix: String,
+    text: String,
 }
 
 impl Clock {
     fn new() -> Self {
         Clock {
             day: i64::MIN,
-            prefix: String::new(),
+            text: String::new(),
         }
     }
 
-    fn push(&mut self, out: &mut Vec<u8>, secs: i64) {
+    fn format(&mut self, secs: i64) -> &str {
         let day = secs.div_euclid(DAY);
         if day != self.day {
             self.day = day;
-            self.prefix = DateTime::from_timestamp(day * DAY, 0)
-                .expect("in range")
-                .format("%Y-%m-%dT")
-                .to_string();
+            self.text = rfc3339(day * DAY);
         }
         let s = secs.rem_euclid(DAY);
-        out.extend_from_slice(self.prefix.as_bytes());
+        // `2026-10-01T` stays; `HH:MM:SSZ` is rewritten in place.
+        self.text.truncate("2026-10-01T".len());
         for (i, v) in [s / HOUR, s % HOUR / MIN, s % MIN].into_iter().enumerate() {
             if i > 0 {
-                out.push(b':');
+                self.text.push(':');
             }
-            out.push(b'0' + (v / 10) as u8);
-            out.push(b'0' + (v % 10) as u8);
+            self.text.push(char::from(b'0' + (v / 10) as u8));
+            self.text.push(char::from(b'0' + (v % 10) as u8));
         }
-        out.push(b'Z');
+        self.text.push('Z');
+        &self.text
     }
 }
 
@@ -159,19 +157,10 @@ impl Special {
 struct ChainWriter {
     out: BufWriter<File>,
     line: Vec<u8>,
-    prev: [u8; 32],
-    first: bool,
+    chain: Chain,
     clock: Clock,
     lines: u64,
     bytes: u64,
-}
-
-fn push_str(out: &mut Vec<u8>, key: &str, value: &str) {
-    out.extend_from_slice(b",\"");
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":\"");
-    out.extend_from_slice(value.as_bytes());
-    out.push(b'"');
 }
 
 impl ChainWriter {
@@ -179,8 +168,7 @@ impl ChainWriter {
         Ok(ChainWriter {
             out: BufWriter::with_capacity(1 << 20, File::create(path)?),
             line: Vec::with_capacity(512),
-            prev: [0; 32],
-            first: true,
+            chain: Chain::default(),
             clock: Clock::new(),
             lines: 0,
             bytes: 0,
@@ -190,45 +178,23 @@ impl ChainWriter {
     /// Write `e`; with `tamper`, the line is chained as written here but then
     /// edited (its `ip` changed) before it reaches the file.
     fn write(&mut self, e: &Ev<'_>, tamper: bool) -> io::Result<()> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let line = Line {
+            time: self.clock.format(e.time),
+            actor: e.actor,
+            action: e.action,
+            outcome: if e.success { "success" } else { "failure" },
+            role: e.role,
+            tenant: e.tenant,
+            mfa: e.mfa,
+            target: e.target,
+            ticket: e.ticket,
+            ip: Some(e.ip),
+            new_role: None,
+            event_id: None,
+            prev_hash: "",
+        };
         let l = &mut self.line;
-        l.clear();
-        l.extend_from_slice(b"{\"time\":\"");
-        self.clock.push(l, e.time);
-        l.push(b'"');
-        push_str(l, "actor", e.actor);
-        push_str(l, "action", e.action);
-        push_str(l, "outcome", if e.success { "success" } else { "failure" });
-        if let Some(role) = e.role {
-            push_str(l, "role", role);
-        }
-        if let Some(tenant) = e.tenant {
-            push_str(l, "tenant", tenant);
-        }
-        if let Some(mfa) = e.mfa {
-            l.extend_from_slice(if mfa {
-                b",\"mfa\":true"
-            } else {
-                b",\"mfa\":false"
-            });
-        }
-        if let Some(target) = e.target {
-            push_str(l, "target", target);
-        }
-        if let Some(ticket) = e.ticket {
-            push_str(l, "ticket", ticket);
-        }
-        push_str(l, "ip", e.ip);
-        l.extend_from_slice(b",\"prev_hash\":\"");
-        if !self.first {
-            for b in self.prev {
-                l.push(HEX[usize::from(b >> 4)]);
-                l.push(HEX[usize::from(b & 15)]);
-            }
-        }
-        l.extend_from_slice(b"\"}");
-        self.first = false;
-        self.prev = sha256::digest(l);
+        self.chain.push(l, &line);
         if tamper {
             let text = String::from_utf8_lossy(l).replace("\"ip\":\"10.", "\"ip\":\"11.");
             l.clear();
@@ -402,6 +368,24 @@ struct Tally {
     events_in_period: u64,
 }
 
+impl Tally {
+    /// Count `e` when it falls in the `period`.
+    fn count(&mut self, e: &Ev<'_>, (p0, p1): (i64, i64)) {
+        if !(p0..p1).contains(&e.time) {
+            return;
+        }
+        self.events_in_period += 1;
+        if e.success && e.action == "login" && matches!(e.role, Some("admin" | "support")) {
+            self.mfa_logins += 1;
+            self.mfa_missing += u64::from(e.mfa != Some(true));
+        }
+        if e.action == "support_access" {
+            self.support_access += 1;
+            self.no_ticket += u64::from(e.ticket.is_none_or(str::is_empty));
+        }
+    }
+}
+
 fn write_audit(
     world: &World,
     seed: u64,
@@ -410,8 +394,7 @@ fn write_audit(
     sum: &mut Summary,
 ) -> io::Result<Tally> {
     let (l0, l1) = log_range();
-    let (p0, p1) = period();
-    let in_period = |t: i64| (p0..p1).contains(&t);
+    let period = period();
     fs::create_dir_all(dir)?;
     let mut tally = Tally::default();
     let console_n = n * CONSOLE_PERMILLE / 1000;
@@ -444,13 +427,7 @@ fn write_audit(
             while let Some(s) = specials.next_if(|s| s.time <= t) {
                 if s.time >= l0 && s.time < l1 {
                     let e = s.ev();
-                    if in_period(e.time) {
-                        tally.events_in_period += 1;
-                        if e.action == "login" && matches!(e.role, Some("admin" | "support")) {
-                            tally.mfa_logins += 1;
-                            tally.mfa_missing += u64::from(e.mfa != Some(true));
-                        }
-                    }
+                    tally.count(&e, period);
                     w.write(&e, false)?;
                 }
             }
@@ -527,17 +504,7 @@ fn write_audit(
                     ip,
                 }
             };
-            if in_period(t) {
-                tally.events_in_period += 1;
-                if e.success && e.action == "login" && matches!(e.role, Some("admin" | "support")) {
-                    tally.mfa_logins += 1;
-                    tally.mfa_missing += u64::from(e.mfa != Some(true));
-                }
-                if e.action == "support_access" {
-                    tally.support_access += 1;
-                    tally.no_ticket += u64::from(e.ticket.is_none_or(str::is_empty));
-                }
-            }
+            tally.count(&e, period);
             w.write(&e, tamper_at == Some(i))?;
         }
         for s in specials {
@@ -584,7 +551,7 @@ fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
                 let down = (li < 2 && incidents.iter().any(|&(a, b)| (a..b).contains(&t)))
                     || rng.below(20_000) == 0;
                 line.clear();
-                clock.push(&mut line, t + jitter);
+                line.extend_from_slice(clock.format(t + jitter).as_bytes());
                 line.extend_from_slice(b",");
                 line.extend_from_slice(service.as_bytes());
                 line.push(b',');
@@ -789,7 +756,8 @@ fn write_small(seed: u64, world: &World, out: &Path, sum: &mut Summary) -> io::R
     Ok(())
 }
 
-const CONFIG: &str =
+/// The start of `auditpack.toml`, before the inputs of [`config_text`].
+const CONFIG_HEAD: &str =
     "# SPEC §13 benchmark workload. Generated by tools/fixturegen `bench`: do not edit by hand.
 [organisation]
 name = \"Benchmark Hosting Pty Ltd\"
@@ -808,41 +776,10 @@ shared_credential_rotation_max = \"24h\"
 max_log_gap = \"24h\"
 alert_resolution_max = \"24h\"
 
-[[input]]
-kind = \"audit\"
-format = \"ndjson\"
-path = \"evidence/audit/\"
+";
 
-[[input]]
-kind = \"leavers\"
-format = \"csv\"
-path = \"evidence/leavers.csv\"
-
-[[input]]
-kind = \"probes\"
-format = \"csv\"
-path = \"evidence/probes/\"
-
-[[input]]
-kind = \"maintenance\"
-format = \"csv\"
-path = \"evidence/maintenance.csv\"
-
-[[input]]
-kind = \"backups\"
-format = \"csv\"
-path = \"evidence/backups.csv\"
-
-[[input]]
-kind = \"restore_tests\"
-format = \"csv\"
-path = \"evidence/restore_tests.csv\"
-
-[[input]]
-kind = \"alerts\"
-format = \"csv\"
-path = \"evidence/alerts.csv\"
-
+/// The end of `auditpack.toml`.
+const SIGNING: &str = "
 # Made by `auditpack keygen --out keys` (bench/run.sh does it when they are missing).
 [signing]
 ssh_key = \"keys/auditpack_ed25519\"
@@ -850,13 +787,27 @@ pdf_key = \"keys/pdf-signing.key\"
 pdf_certificate = \"keys/pdf-signing.crt\"
 ";
 
+fn config_text() -> String {
+    let inputs = config_toml::inputs(&[
+        Input::new("audit", "ndjson", "evidence/audit/"),
+        Input::new("leavers", "csv", "evidence/leavers.csv"),
+        Input::new("probes", "csv", "evidence/probes/"),
+        Input::new("maintenance", "csv", "evidence/maintenance.csv"),
+        Input::new("backups", "csv", "evidence/backups.csv"),
+        Input::new("restore_tests", "csv", "evidence/restore_tests.csv"),
+        Input::new("alerts", "csv", "evidence/alerts.csv"),
+    ]);
+    format!("{CONFIG_HEAD}{inputs}{SIGNING}")
+}
+
 /// Write the whole workload under `out`.
 pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
     fs::create_dir_all(out)?;
     let mut sum = Summary::default();
     let config = out.join("auditpack.toml");
-    fs::write(&config, CONFIG)?;
-    sum.files.push((config, 0, CONFIG.len() as u64));
+    let config_text = config_text();
+    fs::write(&config, &config_text)?;
+    sum.files.push((config, 0, config_text.len() as u64));
     let world = World::new(seed);
     let tally = write_audit(
         &world,
@@ -918,6 +869,7 @@ pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit_log;
 
     #[test]
     fn clock_matches_rfc3339() {
@@ -928,9 +880,7 @@ mod tests {
             utc(2026, 10, 1, 0, 0),
             utc(2026, 10, 31, 7, 5) + 9,
         ] {
-            let mut out = Vec::new();
-            clock.push(&mut out, t);
-            assert_eq!(String::from_utf8(out).unwrap(), rfc3339(t));
+            assert_eq!(clock.format(t), rfc3339(t));
         }
     }
 
@@ -963,9 +913,9 @@ mod tests {
         assert!(lines[0].ends_with(r#""ticket":"","ip":"10.0.0.1","prev_hash":""}"#));
         assert!(lines[1].contains(r#""ip":"11.0.0.1""#), "{}", lines[1]);
         let claimed = |l: &str| l.rsplit("\"prev_hash\":\"").next().unwrap()[..64].to_string();
-        assert_eq!(claimed(lines[1]), sha256::hex(lines[0].as_bytes()));
+        assert_eq!(claimed(lines[1]), audit_log::link(lines[0].as_bytes()));
         // The edited line no longer hashes to what the next line claims.
-        assert_ne!(claimed(lines[2]), sha256::hex(lines[1].as_bytes()));
+        assert_ne!(claimed(lines[2]), audit_log::link(lines[1].as_bytes()));
     }
 
     #[test]

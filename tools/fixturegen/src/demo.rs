@@ -22,14 +22,12 @@ use std::path::{Path, PathBuf};
 
 use crate::access::{self, Access};
 use crate::backups::{self, Backups, Figures};
+use crate::config_toml::{self, Input};
 use crate::controls;
+use crate::org::{period, ORGANISATION, PRIMARY_REGION, TIMEZONE};
 use crate::prng::Rng;
 use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
 use crate::time::{rfc3339, utc, HOUR, MIN};
-
-pub const ORGANISATION: &str = "Southern Cross Hosting Pty Ltd";
-pub const TIMEZONE: &str = "Australia/Melbourne";
-pub const PRIMARY_REGION: &str = "au-southeast-1";
 
 /// `uptime_target_percent` and `min_monitoring_coverage_percent` of the config.
 pub const UPTIME_TARGET: f64 = 99.9;
@@ -52,6 +50,10 @@ const BLIPS_PER_SERVICE: usize = 3;
 /// A random blip keeps at least this far from anything planted, so it can never
 /// combine with another location's failure into a quorum.
 const BLIP_CLEARANCE: i64 = 30 * MIN;
+
+/// Where the availability evidence goes, relative to the demo root.
+const PROBES_DIR: &str = "evidence/probes/";
+const MAINTENANCE: &str = "evidence/maintenance.csv";
 
 pub const SERVICES: [&str; 4] = ["payroll-api", "payroll-web", "jobs-api", "customer-portal"];
 
@@ -76,12 +78,6 @@ pub const LOCATIONS: [Location; 3] = [
         latency_ms: (90, 150),
     },
 ];
-
-/// The period 2026-10 in Australia/Melbourne: local midnight 1 Oct (AEST) to
-/// local midnight 1 Nov (AEDT), 743 hours because of the DST start on 4 Oct.
-pub fn period() -> (i64, i64) {
-    (utc(2026, 9, 30, 14, 0), utc(2026, 10, 31, 13, 0))
-}
 
 /// Probes run from a little before the period to a little after it, so both
 /// ends are covered by a sample and "evidence just before the period" exists.
@@ -496,7 +492,7 @@ pub struct Output {
 
 /// Write the whole demo under `out`.
 pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
-    let probes_dir = out.join("evidence").join("probes");
+    let probes_dir = out.join(PROBES_DIR);
     fs::create_dir_all(&probes_dir)?;
 
     let mut files = Vec::new();
@@ -504,7 +500,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
     fs::write(&config, config_text(demo.seed, &demo.backups))?;
     files.push(config);
 
-    let maintenance = out.join("evidence").join("maintenance.csv");
+    let maintenance = out.join(MAINTENANCE);
     fs::write(&maintenance, maintenance_csv(&demo.windows))?;
     files.push(maintenance);
     files.extend(backups::write_canonical(&demo.backups, out)?);
@@ -562,21 +558,16 @@ max_sample_gap = \"5m\"
 min_monitoring_coverage_percent = 99.0
 maintenance_notice = \"48h\"
 {policy}{access}
-[[input]]
-kind = \"probes\"
-format = \"csv\"
-path = \"evidence/probes/\"
-
-[[input]]
-kind = \"maintenance\"
-format = \"csv\"
-path = \"evidence/maintenance.csv\"
 ",
         policy = backups::POLICY_TOML,
         access = access::POLICY_TOML
     );
+    text.push_str(&config_toml::inputs(&[
+        Input::new("probes", "csv", PROBES_DIR),
+        Input::new("maintenance", "csv", MAINTENANCE),
+    ]));
     text.push_str(&backups::config_inputs(plan));
-    text.push_str(access::CONFIG_INPUTS);
+    text.push_str(&access::config_inputs());
     text.push_str(controls::CONFIG_CONTROLS);
     text.push_str(SIGNING_TOML);
     text

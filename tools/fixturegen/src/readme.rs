@@ -10,9 +10,10 @@ use crate::access::{self, Access, Finding};
 use crate::backups::{self, Backups, Figures, Tool, OFFSITE_REGION};
 use crate::controls;
 use crate::demo::{
-    period, Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, ORGANISATION,
-    POLICY, PRIMARY_REGION, SERVICES, TIMEZONE, UPTIME_TARGET,
+    Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, POLICY, SERVICES,
+    UPTIME_TARGET,
 };
+use crate::org::{period, ORGANISATION, PRIMARY_REGION, TIMEZONE};
 use crate::reference::Outcome;
 use crate::time::{
     clock_utc, days, dst_start, hours, local, minutes, naive_melbourne, rfc3339, short_utc, DAY,

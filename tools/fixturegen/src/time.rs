@@ -2,15 +2,12 @@
 //!
 //! Every sample in the demo sits on a whole second, so the generator (and its
 //! reference assessment) works on `i64` Unix seconds: exact, cheap, and free of
-//! any rounding question. `chrono` is only used to turn calendar dates into
-//! seconds and back into RFC 3339 text.
-//!
-//! The demo organisation lives in Australia/Melbourne, but the fixture crate may
-//! only depend on `chrono` (no tz database), so local time is derived from the
-//! one rule that matters for the window we print: AEST (+10:00) until daylight
-//! saving starts on Sunday 4 October 2026 at 02:00 local, AEDT (+11:00) after.
+//! any rounding question. `chrono` turns calendar dates into seconds and back
+//! into text; `chrono-tz` supplies Australia/Melbourne, the demo organisation's
+//! time zone, for local wall-clock times. A leaf: no scenario knowledge here.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Offset, SecondsFormat, TimeDelta, TimeZone, Utc};
+use chrono_tz::{Australia::Melbourne, Tz};
 
 /// One minute, in seconds.
 pub const MIN: i64 = 60;
@@ -58,53 +55,39 @@ pub fn dst_start() -> i64 {
     utc(2026, 10, 3, 16, 0)
 }
 
-/// Melbourne's UTC offset (seconds) and abbreviation at `secs`.
-///
-/// Valid between the end of AEDT on 2026-04-05 and its end on 2027-04-04; the
-/// assertion keeps a future edit of the scenario from silently printing wrong
-/// local times.
-fn melbourne(secs: i64) -> (i64, &'static str) {
-    assert!(
-        (utc(2026, 4, 4, 16, 0)..utc(2027, 4, 3, 16, 0)).contains(&secs),
-        "local-time rule only covers April 2026 to April 2027"
-    );
-    if secs < dst_start() {
-        (10 * HOUR, "AEST")
-    } else {
-        (11 * HOUR, "AEDT")
-    }
+fn melbourne(secs: i64) -> DateTime<Tz> {
+    datetime(secs).with_timezone(&Melbourne)
 }
 
-/// The UTC instant of Melbourne wall-clock time `y-m-d h:mi` (AEST before the
-/// DST start, AEDT from it). Wall-clock times inside the skipped hour
-/// (02:00-03:00 on 4 October 2026) do not exist and are read as AEDT.
+/// The UTC instant of Melbourne wall-clock time `y-m-d h:mi`. Wall-clock times
+/// inside the hour skipped at a DST start (02:00-03:00 on 4 October 2026) do not
+/// exist and are read with the offset after it (AEDT).
 pub fn melbourne_wall(y: i32, m: u32, d: u32, h: u32, mi: u32) -> i64 {
-    let naive = utc(y, m, d, h, mi);
-    let aest = naive - 10 * HOUR;
-    let secs = if aest < dst_start() {
-        aest
-    } else {
-        naive - 11 * HOUR
-    };
-    melbourne(secs); // the range assertion
-    secs
+    let naive = DateTime::from_timestamp(utc(y, m, d, h, mi), 0)
+        .expect("scenario instants are in range")
+        .naive_utc();
+    let hour = TimeDelta::hours(1);
+    Melbourne
+        .from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| {
+            let after = Melbourne.from_local_datetime(&(naive + hour)).earliest()?;
+            Some(after - hour)
+        })
+        .expect("at most an hour of wall-clock time is skipped")
+        .timestamp()
 }
 
 /// `Wed 14 Oct 14:10 AEDT`: Melbourne wall-clock time for prose.
 pub fn local(secs: i64) -> String {
-    let (offset, abbrev) = melbourne(secs);
-    format!(
-        "{} {abbrev}",
-        datetime(secs + offset).format("%a %-d %b %H:%M")
-    )
+    melbourne(secs).format("%a %-d %b %H:%M %Z").to_string()
 }
 
 /// Melbourne wall-clock time as borg 1.x prints it in JSON under
 /// `TZ=Australia/Melbourne`: naive, microseconds always zero here
 /// (`2026-10-04T03:00:00.000000`).
 pub fn naive_melbourne(secs: i64) -> String {
-    let (offset, _) = melbourne(secs);
-    datetime(secs + offset)
+    melbourne(secs)
         .format("%Y-%m-%dT%H:%M:%S.000000")
         .to_string()
 }
@@ -113,7 +96,8 @@ pub fn naive_melbourne(secs: i64) -> String {
 /// tool that ignores daylight saving makes of borg's naive local times. Only
 /// differences between such values mean anything.
 pub fn fixed_offset_misreading(secs: i64) -> i64 {
-    secs + melbourne(secs).0 - 10 * HOUR
+    let offset = melbourne(secs).offset().fix().local_minus_utc();
+    secs + i64::from(offset) - 10 * HOUR
 }
 
 /// Hours with two decimals (`8.00`), as SPEC §7 prints them.
@@ -160,6 +144,8 @@ mod tests {
         assert_eq!(melbourne_wall(2026, 10, 1, 0, 0), utc(2026, 9, 30, 14, 0));
         assert_eq!(melbourne_wall(2026, 10, 4, 1, 59), dst_start() - MIN);
         assert_eq!(melbourne_wall(2026, 10, 4, 3, 0), dst_start());
+        // Inside the skipped hour: read as AEDT.
+        assert_eq!(melbourne_wall(2026, 10, 4, 2, 30), dst_start() - 30 * MIN);
         assert_eq!(melbourne_wall(2026, 11, 1, 0, 0), utc(2026, 10, 31, 13, 0));
     }
 

@@ -18,7 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde_json::Value;
+
 use super::{Backups, Point, Repo, Tool, DIR};
+use crate::org::TIMEZONE;
 use crate::time::{naive_melbourne, rfc3339};
 
 const PASSWORD: &str = "demo-only";
@@ -78,28 +81,36 @@ fn run(command: &mut Command) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|e| format!("`{program}` printed non-UTF-8: {e}"))
 }
 
-/// The string values of every `"key": "…"` in a JSON text (no escapes occur in
-/// the values read here).
-fn values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
-    let needle = format!("\"{key}\":");
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(&needle) {
-        rest = rest[i + needle.len()..].trim_start();
-        if let Some(value) = rest.strip_prefix('"') {
-            if let Some(end) = value.find('"') {
-                out.push(&value[..end]);
-                rest = &value[end..];
+/// The string values of every `key`, at any depth, of the JSON in `text` (one
+/// document, or several in a row as `restic backup --json` prints them).
+fn values(text: &str, key: &str) -> Result<Vec<String>, String> {
+    fn collect(value: &Value, key: &str, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if let (true, Value::String(s)) = (k == key, v) {
+                        out.push(s.clone());
+                    }
+                    collect(v, key, out);
+                }
             }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, key, out)),
+            _ => {}
         }
     }
-    out
+    let mut out = Vec::new();
+    for document in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        let document = document.map_err(|e| format!("reading the tool's JSON: {e}"))?;
+        collect(&document, key, &mut out);
+    }
+    Ok(out)
 }
 
-/// Replace the value of every `"key": "…"` string.
-fn set_values(text: &str, key: &str, new: &str) -> String {
+/// Replace the value of every `"key": "…"` string, leaving the tool's layout as
+/// it printed it.
+fn set_values(text: &str, key: &str, new: &str) -> Result<String, String> {
     let mut s = text.to_string();
-    for old in values(text, key) {
+    for old in values(text, key)? {
         for sep in [": ", ":"] {
             s = s.replace(
                 &format!("\"{key}\"{sep}\"{old}\""),
@@ -107,7 +118,7 @@ fn set_values(text: &str, key: &str, new: &str) -> String {
             );
         }
     }
-    s
+    Ok(s)
 }
 
 /// `2026-10-01 04:00:00` / `2026-10-01T04:00:00`: UTC as the tools take it.
@@ -211,9 +222,8 @@ fn restic(plan: &Backups, scratch: &Scratch) -> Result<Vec<Export>, String> {
             &tool_time(p.started, ' '),
             ".",
         ]))?;
-        let id = values(&out, "snapshot_id")
-            .last()
-            .map(|s| s.to_string())
+        let id = values(&out, "snapshot_id")?
+            .pop()
             .ok_or_else(|| format!("restic backup printed no snapshot_id: {out}"))?;
         ids.push((p.started, id));
     }
@@ -236,17 +246,14 @@ fn restic(plan: &Backups, scratch: &Scratch) -> Result<Vec<Export>, String> {
         let want = |points: &[Point]| -> Vec<String> {
             points.iter().map(|p| rfc3339(p.started)).collect()
         };
-        let times = values(&text, "time")
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let times = values(&text, "time")?;
         expect_same(r.file, "snapshot times", times, want(&r.points))?;
-        if r.offsite() && values(&text, "original").len() != r.points.len() {
+        if r.offsite() && values(&text, "original")?.len() != r.points.len() {
             return Err(format!("{}: not every snapshot is a copy", r.file));
         }
         exports.push(Export {
             file: r.file,
-            entries: values(&text, "short_id").len(),
+            entries: values(&text, "short_id")?.len(),
             text,
         });
     }
@@ -306,7 +313,7 @@ fn borg(plan: &Backups, scratch: &Scratch) -> Result<Vec<Export>, String> {
         }
     }
 
-    let tz = crate::demo::TIMEZONE;
+    let tz = TIMEZONE;
     let listed = run(borg(tz)
         .args(["list", "--json", "--consider-checkpoints"])
         .arg(&p_repo))?;
@@ -320,26 +327,25 @@ fn borg(plan: &Backups, scratch: &Scratch) -> Result<Vec<Export>, String> {
             .replace(&path.to_string_lossy().into_owned(), r.location)
             .replace(&data.to_string_lossy().into_owned(), FILES_DATA)
             .replace(&home.to_string_lossy().into_owned(), BORG_HOME);
-        let text = set_values(&text, "hostname", BORG_HOST);
+        let text = set_values(&text, "hostname", BORG_HOST)?;
         let naive: Vec<String> = r
             .points
             .iter()
             .map(|p| naive_melbourne(p.started))
             .collect();
-        let owned = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
         expect_same(
             r.file,
             "archive starts",
-            owned(values(&text, "start")),
+            values(&text, "start")?,
             naive.clone(),
         )?;
         if r.tool == Tool::BorgInfo {
             // SPEC §7 takes borg info's `end` as the finish: it must be the planned one.
-            expect_same(r.file, "archive ends", owned(values(&text, "end")), naive)?;
+            expect_same(r.file, "archive ends", values(&text, "end")?, naive)?;
         }
         let names = r.points.iter().map(|p| p.name.clone()).collect();
-        expect_same(r.file, "archive names", owned(values(&text, "name")), names)?;
-        if !values(&text, "mode").contains(&"repokey") {
+        expect_same(r.file, "archive names", values(&text, "name")?, names)?;
+        if !values(&text, "mode")?.iter().any(|m| m == "repokey") {
             return Err(format!(
                 "{}: the repository is not encrypted with repokey",
                 r.file
@@ -398,15 +404,24 @@ mod tests {
     #[test]
     fn reads_and_edits_json_strings() {
         let compact = r#"[{"time":"2026-10-01T04:00:00Z","hostname":"x"},{"time":"b"}]"#;
-        assert_eq!(values(compact, "time"), ["2026-10-01T04:00:00Z", "b"]);
-        let pretty = "{\n    \"hostname\": \"vm\",\n    \"start\": \"2026\"\n}";
-        assert_eq!(values(pretty, "hostname"), ["vm"]);
         assert_eq!(
-            set_values(pretty, "hostname", "files-01"),
+            values(compact, "time").unwrap(),
+            ["2026-10-01T04:00:00Z", "b"]
+        );
+        let pretty = "{\n    \"hostname\": \"vm\",\n    \"start\": \"2026\"\n}";
+        assert_eq!(values(pretty, "hostname").unwrap(), ["vm"]);
+        assert_eq!(
+            set_values(pretty, "hostname", "files-01").unwrap(),
             "{\n    \"hostname\": \"files-01\",\n    \"start\": \"2026\"\n}"
         );
         // Non-string values are skipped.
-        assert!(values("{\"end\": 3}", "end").is_empty());
+        assert!(values("{\"end\": 3}", "end").unwrap().is_empty());
+        // Nested keys, and several documents in a row (`restic backup --json`).
+        let printed = "{\"message_type\":\"status\"}\n{\"snapshot_id\":\"ab12\"}\n";
+        assert_eq!(values(printed, "snapshot_id").unwrap(), ["ab12"]);
+        let info = r#"{"encryption":{"mode":"repokey"}}"#;
+        assert_eq!(values(info, "mode").unwrap(), ["repokey"]);
+        assert!(values("not json", "mode").is_err());
     }
 
     #[test]
