@@ -146,7 +146,7 @@ pub fn assess(
     let (ingested, evidence) = read_evidence(config, &sources, plan, also, observer)?;
     observer.stage("checks");
     let ctx = sources.ctx(config, &ingested.tables, &ingested.files);
-    let mut results = checks::complete(&ctx, evidence.tables, evidence.audit);
+    let mut results = checks::complete(&ctx, evidence.tables, evidence.audit)?;
     let last_day = period.last_local_day();
     let waivers = model::apply_waivers(&mut results.findings, &declarations.waivers, last_day);
     let attestations = in_catalogue_order(

@@ -179,21 +179,26 @@ pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
     Ok(results)
 }
 
-/// Adds the audit checks ([`Run::Audit`], over what the audit pass kept) and the checks
-/// over the files read ([`Run::Files`]) to what [`run_tables`] found, a `not_evaluated`
-/// row (subject `*`) for every check without one, and the policy floors (a policy
-/// looser than a check's floor fails its evaluated rows), and sorts. `ctx` must hold
-/// every table and every file read.
+/// Adds the audit checks ([`Run::Audit`], over what the audit pass kept, or without an
+/// audit input over the leavers alone) and the checks over the files read
+/// ([`Run::Files`]) to what [`run_tables`] found, a `not_evaluated` row (subject `*`)
+/// for every check without one, and the policy floors (a policy looser than a check's
+/// floor fails its evaluated rows), and sorts. `ctx` must hold every table and every
+/// file read.
 pub fn complete(
     ctx: &CheckCtx<'_>,
     mut results: CheckResults,
     audit: Option<audit::AuditFacts>,
-) -> CheckResults {
+) -> Result<CheckResults, Error> {
+    let audit = match audit {
+        Some(facts) => facts,
+        None => audit::AuditFacts::without_audit(ctx)?,
+    };
     for check in REGISTRY {
-        let output = match (check.run, &audit) {
-            (Run::Audit(run), Some(facts)) => run(facts, ctx),
-            (Run::Files(run), _) => run(ctx),
-            _ => None,
+        let output = match check.run {
+            Run::Audit(run) => run(&audit, ctx),
+            Run::Files(run) => run(ctx),
+            Run::Tables(_) => None,
         };
         if let Some(output) = output {
             results.add(check.id, output);
@@ -209,7 +214,7 @@ pub fn complete(
     results
         .findings
         .sort_by(|a, b| (a.check.as_str(), &a.subject).cmp(&(b.check.as_str(), &b.subject)));
-    results
+    Ok(results)
 }
 
 fn not_evaluated(ctx: &CheckCtx<'_>, check: CheckId) -> Finding {

@@ -1,7 +1,8 @@
 //! `access.leaver_deactivation` (SPEC §7): per leaver, the hours from `left_at` to the
 //! deactivation of the account (already deactivated when leaving: 0; still active at
 //! period end: the hours to period end). A leaver who leaves after the period is
-//! `not_evaluated`; without a `leavers` input there is no subject.
+//! `not_evaluated`; without a `leavers` input there is no subject, and without an
+//! `audit` input every leaver is `not_evaluated`, naming the missing input.
 
 use super::HOUR;
 use crate::checks::audit::{AuditFacts, Lifecycle};
@@ -13,6 +14,16 @@ use crate::period::format_utc;
 pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     ctx.tables.rows(InputKind::Leavers)?;
     let limit = ctx.policy.leaver_deactivation_max as f64 / HOUR;
+    if !facts.audit_read {
+        let leavers = facts.leavers.keys().map(String::as_str);
+        return Some(super::without_audit(
+            ctx,
+            CheckId::AccessLeaverDeactivation,
+            leavers,
+            Some(limit),
+            "their deactivation",
+        ));
+    }
     let mut output = CheckOutput::default();
     let mut rows = Vec::new();
     for (actor, leaver) in &facts.leavers {

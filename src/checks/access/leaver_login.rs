@@ -1,7 +1,8 @@
 //! `access.leaver_login` (SPEC §7): per leaver, and per account deactivated before the
 //! period end, the successful logins in the period after the holder left or while the
 //! account was deactivated. The audit pass judges each login as it is seen
-//! ([`crate::checks::audit::AuditState`]); this check counts what it kept.
+//! ([`crate::checks::audit::AuditState`]); this check counts what it kept. Leavers listed
+//! without an `audit` input are each `not_evaluated`, naming the missing input.
 
 use std::collections::BTreeSet;
 
@@ -19,6 +20,15 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     }
     if subjects.is_empty() {
         return None;
+    }
+    if !facts.audit_read {
+        return Some(super::without_audit(
+            ctx,
+            CheckId::AccessLeaverLogin,
+            subjects,
+            Some(0.0),
+            "their logins",
+        ));
     }
     let mut output = CheckOutput::default();
     let mut rows = Vec::new();

@@ -354,6 +354,9 @@ impl AuditConsumer for AuditState {
 
 /// What the audit pass kept, read by the access and logging checks.
 pub struct AuditFacts {
+    /// Whether an audit input was read at all: without one the leavers are known but
+    /// none of their logins or deactivations can be seen.
+    pub(in crate::checks) audit_read: bool,
     pub(in crate::checks) start: Millis,
     pub(in crate::checks) end: Millis,
     /// Leavers by actor (the latest departure of one listed twice).
@@ -379,6 +382,7 @@ impl AuditState {
     pub fn finish(mut self) -> AuditFacts {
         self.put_back_current();
         AuditFacts {
+            audit_read: true,
             start: self.start,
             end: self.end,
             leavers: self.leavers,
@@ -390,6 +394,17 @@ impl AuditState {
             chains: self.chains,
             sources: self.sources,
         }
+    }
+}
+
+impl AuditFacts {
+    /// The facts when no audit input is declared: the leavers, and nothing seen.
+    pub fn without_audit(ctx: &CheckCtx<'_>) -> Result<AuditFacts, crate::error::Error> {
+        let state = AuditState::new(ctx, super::read_leavers(ctx.tables)?);
+        Ok(AuditFacts {
+            audit_read: false,
+            ..state.finish()
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! `backup.restore_test` (SPEC §7): per source, the days from the last successful
 //! restore test before the period end to the period end. A source with backups but no
-//! successful restore test fails with an empty measured value.
+//! successful restore test fails with an empty measured value; without a
+//! `restore_tests` input at all, each source is `not_evaluated`.
 
 use super::{Backups, RestoreTest, Source, DAY};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
@@ -42,8 +43,10 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
                 );
                 finding(pass_if(days <= target_days), Some(days), detail)
             }
+            // SPEC §7: a check with its subjects but not its second input kind gives
+            // each subject a `not_evaluated` row naming the missing input.
             None if !backups.restore_tests_declared => finding(
-                Status::Fail,
+                Status::NotEvaluated,
                 None,
                 "no `restore_tests` input declared: no restore of this source is evidenced"
                     .to_string(),
@@ -150,9 +153,9 @@ mod tests {
     }
 
     #[test]
-    fn without_a_restore_tests_input_no_restore_is_evidenced() {
+    fn without_a_restore_tests_input_each_source_is_not_evaluated() {
         let findings = run_check(super::run, vec![backup("s", H)], vec![]);
-        assert_eq!(findings[0].status, Status::Fail);
+        assert_eq!(findings[0].status, Status::NotEvaluated);
         assert!(findings[0]
             .detail
             .starts_with("no `restore_tests` input declared"));

@@ -435,7 +435,9 @@ pub fn type_fields(fields: Fields<'_>, timezone: Option<Tz>) -> Result<Typed<'_>
         kind: Action::of(&action),
         actor,
         action,
-        success: outcome == "success",
+        // Only `success` (any case, trimmed) succeeded; every other outcome is kept as
+        // a readable, unsuccessful event (SPEC §4).
+        success: outcome.trim().eq_ignore_ascii_case("success"),
         role: role.text(),
         tenant: tenant.text(),
         mfa: match mfa {
@@ -579,13 +581,14 @@ mod tests {
                 .unwrap_err(),
             "`time` is `yesterday`: expected an RFC 3339 time such as 2026-10-01T09:30:00Z"
         );
-        assert_eq!(
-            read(
-                r#"{"time":"2026-10-01T00:00:00Z","actor":"a","action":"login","outcome":"maybe"}"#
-            )
-            .unwrap_err(),
-            "`outcome` is `maybe`: expected one of success, failure"
-        );
+        // SPEC §4: an outcome other than success/failure is readable and unsuccessful.
+        for outcome in ["maybe", "denied_by_policy", "DENY", "ALLOW", "failure"] {
+            let line = format!(
+                r#"{{"time":"2026-10-01T00:00:00Z","actor":"a","action":"login","outcome":"{outcome}"}}"#
+            );
+            let typed = read(&line).expect("a readable event");
+            assert!(!typed.success, "{outcome} is not a success");
+        }
         assert_eq!(
             read(r#"{"time":"2026-10-01T00:00:00Z","actor":true,"action":"login","outcome":"success"}"#)
                 .unwrap_err(),
