@@ -7,14 +7,22 @@ use super::HOUR;
 use crate::checks::audit::{AuditFacts, Lifecycle};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::config::InputKind;
-use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Status};
 use crate::period::format_utc;
 
 pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     ctx.tables.rows(InputKind::Leavers)?;
     let limit = ctx.policy.leaver_deactivation_max as f64 / HOUR;
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        columns::ACTOR,
+        columns::LEFT_AT,
+        columns::DEACTIVATED_AT,
+        columns::HOURS,
+        columns::DEACTIVATED_BY,
+        columns::FILE,
+        columns::LINE,
+    ]);
     for (actor, leaver) in &facts.leavers {
         if leaver.left_at >= facts.end {
             output.findings.push(ctx.finding(
@@ -65,35 +73,28 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
                 ),
             },
         };
+        let within_limit = hours <= limit;
         output.findings.push(ctx.finding(
             CheckId::AccessLeaverDeactivation,
             actor,
-            pass_if(hours <= limit),
+            pass_if(within_limit),
             Some(hours),
             Some(limit),
             detail,
         ));
-        rows.push(vec![
-            Cell::Text(actor.clone()),
-            Cell::Time(leaver.left_at),
-            evidence.map_or(Cell::Empty, |l| Cell::Time(l.time)),
-            Cell::Hours(hours),
-            Cell::Text(evidence.map(|l| l.actor.clone()).unwrap_or_default()),
-            Cell::Text(evidence.map(|l| l.file.clone()).unwrap_or_default()),
-            evidence.map_or(Cell::Empty, |l| Cell::Count(l.line)),
-        ]);
+        table.push(
+            vec![
+                Cell::Text(actor.clone()),
+                Cell::Time(leaver.left_at),
+                evidence.map_or(Cell::Empty, |l| Cell::Time(l.time)),
+                Cell::Hours(hours),
+                Cell::Text(evidence.map(|l| l.actor.clone()).unwrap_or_default()),
+                Cell::Text(evidence.map(|l| l.file.clone()).unwrap_or_default()),
+                evidence.map_or(Cell::Empty, |l| Cell::Count(l.line)),
+            ],
+            !within_limit,
+        );
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "actor",
-            "left_at",
-            "deactivated_at",
-            "hours",
-            "deactivated_by",
-            "file",
-            "line",
-        ],
-        rows,
-    });
+    output.evidence = Some(table);
     Some(output)
 }

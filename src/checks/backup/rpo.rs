@@ -15,7 +15,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         return Ok(None);
     }
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = gaps::table();
     for source in &backups.sources {
         let successes: Vec<&Backup> = source.successes().collect();
         let gap = gap(&successes, ctx);
@@ -30,7 +30,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         ));
         let start = ctx.period.start;
         gaps::push_rows(
-            &mut rows,
+            &mut table,
             &source.name,
             &gap,
             &successes,
@@ -38,7 +38,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             start,
         );
     }
-    output.evidence = Some(gaps::table(rows));
+    output.evidence = Some(table);
     Ok(Some(output))
 }
 

@@ -5,7 +5,7 @@
 
 use crate::checks::audit::AuditFacts;
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
-use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Status};
 
 pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     if facts.chains.is_empty() {
@@ -58,9 +58,10 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
             ]
         }));
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec!["file", "line", "reason"],
+    // Only broken links are listed: every row offends.
+    output.evidence = Some(EvidenceTable::offending(
+        &[columns::FILE, columns::LINE, columns::REASON],
         rows,
-    });
+    ));
     Some(output)
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::checks::{frame, pass_if, CheckCtx, CheckOutput};
 use crate::config::InputKind;
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable};
+use crate::model::{columns, Cell, CheckId, EvidenceTable};
 use crate::period::format_utc;
 
 const HOUR: f64 = 3_600_000.0;
@@ -48,7 +48,8 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     }
     let limit = ctx.policy.alert_resolution_max as f64 / HOUR;
     let mut findings = Vec::new();
-    let mut rows = Vec::new();
+    // Each row with its flag: over the limit.
+    let mut rows: Vec<(Vec<Cell>, bool)> = Vec::new();
     for (target, alerts_of_target) in &by_target {
         let Some(&(hours, worst)) = alerts_of_target
             .iter()
@@ -78,7 +79,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             detail,
         ));
         for &(hours, i) in alerts_of_target {
-            rows.push(vec![
+            let cells = vec![
                 Cell::Text(target.clone()),
                 Cell::Text(names[i].clone().unwrap_or_default()),
                 Cell::Text(severities[i].clone().unwrap_or_default()),
@@ -87,23 +88,26 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
                 Cell::Hours(hours),
                 Cell::Text(paths[i].clone().unwrap_or_default()),
                 Cell::Count(lines[i]),
-            ]);
+            ];
+            let within_limit = hours <= limit;
+            rows.push((cells, !within_limit));
         }
     }
-    rows.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
-    let table = EvidenceTable {
-        columns: vec![
-            "target",
-            "alert",
-            "severity",
-            "started_at",
-            "resolved_at",
-            "hours",
-            "file",
-            "line",
-        ],
-        rows,
-    };
+    // Sorted by the cells alone; the flag moves with its row.
+    rows.sort_by(|a, b| format!("{:?}", a.0).cmp(&format!("{:?}", b.0)));
+    let mut table = EvidenceTable::new(&[
+        columns::TARGET,
+        columns::ALERT,
+        columns::SEVERITY,
+        columns::STARTED_AT,
+        columns::RESOLVED_AT,
+        columns::HOURS,
+        columns::FILE,
+        columns::LINE,
+    ]);
+    for (cells, offending) in rows {
+        table.push(cells, offending);
+    }
     Ok(Some(CheckOutput {
         findings,
         evidence: Some(table),
