@@ -98,3 +98,45 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(table);
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::checks::audit::{Leaver, Lifecycle};
+    use crate::checks::testing::{flags, Fixture, H};
+    use crate::model::Status;
+
+    #[test]
+    fn a_row_offends_when_deactivation_took_longer_than_the_limit() {
+        let mut fixture = Fixture::day().with_leavers();
+        fixture.policy.leaver_deactivation_max = 2 * H;
+        // `late`: 3 h; `exact`: 2 h (the limit passes); `active`: 1 h to period end.
+        let mut facts = fixture.audit_facts();
+        let start = facts.start;
+        for (actor, left) in [("late", H), ("exact", H), ("active", 23 * H)] {
+            let leaver = Leaver {
+                actor: actor.to_string(),
+                left_at: start + left,
+                role: None,
+            };
+            facts.leavers.insert(actor.to_string(), leaver);
+        }
+        let deactivated = |at| Lifecycle {
+            time: start + at,
+            deactivate: true,
+            actor: "admin".to_string(),
+            file: "audit.ndjson".to_string(),
+            line: 1,
+        };
+        facts.lifecycle = BTreeMap::from([
+            ("late".to_string(), vec![deactivated(4 * H)]),
+            ("exact".to_string(), vec![deactivated(3 * H)]),
+        ]);
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        // Rows and findings in the leavers' order: active, exact, late.
+        let statuses: Vec<Status> = output.findings.iter().map(|f| f.status).collect();
+        assert_eq!(statuses, [Status::Pass, Status::Pass, Status::Fail]);
+        assert_eq!(flags(&output), [false, false, true]);
+    }
+}

@@ -98,3 +98,32 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(table);
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::checks::audit::Leaver;
+    use crate::checks::testing::{flags, Fixture, H};
+
+    #[test]
+    fn a_row_offends_when_the_rotation_came_later_than_the_limit() {
+        let mut fixture = Fixture::day().with_leavers();
+        fixture.policy.shared_credential_rotation_max = 2 * H;
+        let mut facts = fixture.audit_facts();
+        let start = facts.start;
+        let leaver = Leaver {
+            actor: "sam".to_string(),
+            left_at: start + H,
+            role: Some("support".to_string()),
+        };
+        facts.leavers.insert("sam".to_string(), leaver);
+        // Rotated 2 h after sam left (the limit passes), and 9 h after.
+        facts.rotations = BTreeMap::from([
+            ("on-time".to_string(), vec![start + 3 * H]),
+            ("slow".to_string(), vec![start + 10 * H]),
+        ]);
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [false, true]);
+    }
+}

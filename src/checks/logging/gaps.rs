@@ -58,3 +58,30 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(table);
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::audit::gaps::GapTracker;
+    use crate::checks::testing::{flags, Fixture, H};
+
+    #[test]
+    fn a_row_offends_when_its_silence_is_longer_than_the_limit() {
+        let mut fixture = Fixture::day();
+        fixture.policy.max_log_gap = 2 * H;
+        let mut facts = fixture.audit_facts();
+        let start = facts.start;
+        // `edge`: every 2 h from 2 h to 22 h, so every silence is exactly the limit.
+        let mut edge = GapTracker::default();
+        (1..=11).for_each(|i| edge.add(start + 2 * i * H));
+        // `late`: one event at 1 h, then silent for 23 h.
+        let mut late = GapTracker::default();
+        late.add(start + H);
+        facts.sources.insert("edge".to_string(), edge);
+        facts.sources.insert("late".to_string(), late);
+        facts
+            .sources
+            .insert("silent".to_string(), GapTracker::default());
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [false, true, true]);
+    }
+}

@@ -113,3 +113,39 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         evidence: Some(table),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use crate::checks::testing::{flags, Fixture, H};
+    use crate::config::InputKind;
+    use crate::ingest::schema::{LINE_COLUMN, PATH_COLUMN};
+    use crate::model::Cell;
+
+    #[test]
+    fn a_row_offends_when_its_alert_took_longer_than_the_limit_and_keeps_its_flag_sorted() {
+        let mut fixture = Fixture::day();
+        fixture.policy.alert_resolution_max = 2 * H;
+        let t = fixture.period.start;
+        // `api`: a2 (5 h) comes before a1 (1 h) in the input; sorting swaps them.
+        // `db`: a3 takes exactly the limit and passes.
+        let alerts = df!(
+            "alert" => ["a2", "a1", "a3"],
+            "target" => ["api", "api", "db"],
+            "severity" => ["page", "page", "page"],
+            "started_at" => [t + 3 * H, t + H, t + H],
+            "resolved_at" => [Some(t + 8 * H), Some(t + 2 * H), Some(t + 3 * H)],
+            PATH_COLUMN => ["alerts.json", "alerts.json", "alerts.json"],
+            LINE_COLUMN => [1u64, 2, 3],
+        )
+        .expect("frame");
+        fixture.tables.insert(InputKind::Alerts, alerts);
+        let output = super::run(&fixture.ctx()).expect("runs").expect("subjects");
+        let table = output.evidence.as_ref().expect("table");
+        let names: Vec<&Cell> = table.rows.iter().map(|row| &row.cells[1]).collect();
+        let text = |s: &str| Cell::Text(s.to_string());
+        assert_eq!(names, [&text("a1"), &text("a2"), &text("a3")]);
+        assert_eq!(flags(&output), [false, true, false]);
+    }
+}
