@@ -6,19 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{parse_duration, InputKind, Policy};
+use crate::config::InputKind;
 use crate::error::Error;
-use crate::model::CheckId;
+pub use crate::model::Control;
+use crate::model::{CheckId, Policy};
+use crate::time::parse_duration;
 
 const BUILT_IN_CONTROLS: &str = include_str!("../controls/annex-a.csv");
 const BUILT_IN_BINDINGS: &str = include_str!("../controls/bindings.toml");
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Control {
-    pub id: String,
-    pub title: String,
-    pub theme: String,
-}
 
 /// A bound on a policy key below which the check cannot support its control.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +36,7 @@ impl Floor {
             return None;
         }
         let shown = if Policy::is_duration(&self.policy) {
-            crate::config::format_duration(value as i64)
+            crate::time::format_duration(value as i64)
         } else {
             format!("{value}")
         };

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime
 use chrono_tz::Tz;
 
 use crate::error::Error;
-use crate::model::Millis;
+use crate::time::Millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::model::Status;
 use crate::period::generated_at;
-use crate::{PeriodChoice, RunOptions};
+use crate::run::{PeriodChoice, RunOptions};
 use args::{Cli, Command, PeriodArgs};
 use progress::Progress;
 

@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono_tz::Tz;
 
-use super::audit::Claim;
-use super::schema::{columns, ColumnSpec};
+use super::chain::{line_hash, Claim};
+use super::schema::{columns, ndjson_verdict, ColumnSpec};
 use super::values::{parse_value, Raw, Value};
 use super::FileStats;
 use super::RowSink;
@@ -80,7 +80,7 @@ impl Sink<'_> {
             }
             values.push(value);
         }
-        super::schema::check_row(self.kind, &values)?;
+        super::values::check_row(self.kind, &values)?;
         Ok(values)
     }
 }
@@ -265,40 +265,6 @@ pub fn read_ndjson(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, 
     Ok(stats)
 }
 
-/// Whether a whole NDJSON file is the declared format (SPEC §12): not when no line is a
-/// JSON object (`first_failure` says why the first one is not), nor when no record has
-/// a required field (`missing`). An empty file is normal input.
-pub fn ndjson_verdict(
-    path: &std::path::Path,
-    kind: InputKind,
-    objects: u64,
-    first_failure: Option<(u64, String)>,
-    missing: &[&str],
-) -> Result<(), Error> {
-    if objects == 0 {
-        return match first_failure {
-            Some((line, reason)) => Err(Error::input(
-                path,
-                Some(line),
-                format!("not NDJSON (no line is a JSON object): {reason}"),
-            )),
-            None => Ok(()),
-        };
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(Error::input(
-        path,
-        None,
-        format!(
-            "not canonical `{}` NDJSON: no record has the required fields {}",
-            kind.as_str(),
-            missing.join(", ")
-        ),
-    ))
-}
-
 /// Reads through `inner`, turning each `\r\n` into `\n` (a lone `\r` is kept).
 struct CrlfToLf<R> {
     inner: BufReader<R>,
@@ -384,7 +350,7 @@ impl LineHashes {
             if self.last.0 == 0 {
                 bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
             }
-            self.last = (self.last.0 + 1, Some(super::audit::line_hash(bytes)));
+            self.last = (self.last.0 + 1, Some(line_hash(bytes)));
         }
         Ok(if self.last.0 == target {
             self.last.1

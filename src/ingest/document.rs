@@ -209,7 +209,7 @@ pub mod testing {
              [[input]]\nkind = \"{kind}\"\nformat = \"{format}\"\npath = \"{name}\"\n{extra}"
         );
         let config = Config::parse(&dir.path().join("auditpack.toml"), &text).expect("config");
-        let mut ingested = ingest(&config, &Silent)?;
+        let mut ingested = ingest(&config.inputs, &config.dir, &Silent)?;
         if kind == "audit" {
             // Audit events are streamed in a run; here they are collected into a table
             // through the same dispatch, so the adapters' rows can be compared.

@@ -13,6 +13,7 @@ mod alertmanager;
 pub mod audit;
 mod borg;
 mod canonical;
+mod chain;
 mod cloudtrail;
 mod document;
 mod okta;
@@ -27,14 +28,15 @@ pub mod values;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 use sha2::{Digest, Sha256};
 
 pub use resolve::display_path;
 
-use crate::config::{Config, Format, Input, InputKind};
+use crate::config::{Format, Input, InputKind};
+use crate::digest::hex;
 use crate::error::Error;
 use crate::model::{InputFile, Rejected};
 use crate::observer::Observer;
@@ -47,7 +49,7 @@ pub trait RowSink {
     fn push(&mut self, values: Vec<values::Value>, path: &str, line: u64);
     /// One record's link in a file's `prev_hash` chain (chained audit files only):
     /// `previous` is the hash of the physical line before it (`None` on the first).
-    fn chain(&mut self, _line: u64, _previous: Option<&[u8; 32]>, _claim: audit::Claim<'_>) {}
+    fn chain(&mut self, _line: u64, _previous: Option<&[u8; 32]>, _claim: chain::Claim<'_>) {}
 }
 
 /// Rows used and rejected in one file.
@@ -116,11 +118,15 @@ pub struct PlannedFile {
 
 /// Resolves every input to its files; a file matched by two inputs is read once (by
 /// the first), with a warning naming it.
-fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>, Error> {
+fn plan(
+    inputs: &[Input],
+    dir: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<PlannedFile>, Error> {
     let mut seen: HashMap<PathBuf, usize> = HashMap::new();
     let mut planned = Vec::new();
-    for input in &config.inputs {
-        for file in resolve::resolve(input, &config.dir, warnings)? {
+    for input in inputs {
+        for file in resolve::resolve(input, dir, warnings)? {
             if let Some(first) = seen.get(&file.canonical) {
                 warnings.push(format!(
                     "{}: matched by input[{}] and input[{}]: read once, as input[{}]",
@@ -142,17 +148,18 @@ fn plan(config: &Config, warnings: &mut Vec<String>) -> Result<Vec<PlannedFile>,
     Ok(planned)
 }
 
-/// Reads every declared input except the audit logs, which are streamed once through
-/// [`audit::stream`] instead of being collected (they are the large input).
-pub fn ingest(config: &Config, observer: &dyn Observer) -> Result<Ingested, Error> {
-    let plan = plan_reading(config, observer)?;
+/// Reads every input (the config's `[[input]]`s, relative paths against `dir`) except
+/// the audit logs, which are streamed once through [`audit::stream`] instead of being
+/// collected (they are the large input).
+pub fn ingest(inputs: &[Input], dir: &Path, observer: &dyn Observer) -> Result<Ingested, Error> {
+    let plan = plan_reading(inputs, dir, observer)?;
     let tables = read_tables(
-        config,
+        inputs,
         &plan.files,
         |kind| kind != InputKind::Audit,
         observer,
     )?;
-    Ok(plan.into_ingested(config, vec![tables]))
+    Ok(plan.into_ingested(inputs, vec![tables]))
 }
 
 /// The files every input resolves to, and the warnings resolving gave.
@@ -178,7 +185,7 @@ impl Ingested {
 impl Plan {
     /// The plan and the tables read by one or more [`read_tables`] calls, as one. Every
     /// kind the config declares counts as declared (audit too, though it is streamed).
-    pub fn into_ingested(self, config: &Config, parts: Vec<TablesRead>) -> Ingested {
+    pub fn into_ingested(self, inputs: &[Input], parts: Vec<TablesRead>) -> Ingested {
         let mut ingested = Ingested {
             warnings: self.warnings,
             planned: self.files,
@@ -187,7 +194,7 @@ impl Plan {
         ingested
             .tables
             .declared
-            .extend(config.inputs.iter().map(|input| input.kind));
+            .extend(inputs.iter().map(|input| input.kind));
         for part in parts {
             ingested.tables.tables.extend(part.tables.tables);
             ingested.tables.declared.extend(part.tables.declared);
@@ -200,10 +207,11 @@ impl Plan {
     }
 }
 
-/// Resolves every input to its files and tells the observer how much there is to read.
-pub fn plan_reading(config: &Config, observer: &dyn Observer) -> Result<Plan, Error> {
+/// Resolves every input (relative paths against `dir`, the config's directory) to its
+/// files and tells the observer how much there is to read.
+pub fn plan_reading(inputs: &[Input], dir: &Path, observer: &dyn Observer) -> Result<Plan, Error> {
     let mut warnings = Vec::new();
-    let files = plan(config, &mut warnings)?;
+    let files = plan(inputs, dir, &mut warnings)?;
     let total_bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())
@@ -224,21 +232,20 @@ pub struct TablesRead {
 /// Reads the planned files of the kinds `wanted` selects into their canonical tables
 /// (never audit: it is streamed). Independent kinds can be read on different threads.
 pub fn read_tables(
-    config: &Config,
+    inputs: &[Input],
     planned: &[PlannedFile],
     wanted: impl Fn(InputKind) -> bool,
     observer: &dyn Observer,
 ) -> Result<TablesRead, Error> {
     let wanted = |kind: InputKind| kind != InputKind::Audit && wanted(kind);
-    let mut builders: BTreeMap<InputKind, TableBuilder> = config
-        .inputs
+    let mut builders: BTreeMap<InputKind, TableBuilder> = inputs
         .iter()
         .filter(|input| wanted(input.kind))
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
     let mut read = TablesRead::default();
     for file in planned {
-        let input = &config.inputs[file.input_index];
+        let input = &inputs[file.input_index];
         let Some(builder) = builders.get_mut(&input.kind) else {
             continue;
         };
@@ -333,11 +340,6 @@ impl<R: Read> Read for HashingReader<'_, R> {
         self.observer.advance(n as u64);
         Ok(n)
     }
-}
-
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The canonical tables of SPEC §4: their columns, types and which are required.
 
 use crate::config::InputKind;
+use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {
@@ -142,31 +143,36 @@ pub fn missing_required(name: &str) -> String {
     format!("missing required value `{name}`")
 }
 
-/// Rules across the columns of one row, beyond each value's type.
-pub fn check_row(kind: InputKind, values: &[super::values::Value]) -> Result<(), String> {
-    use super::values::Value;
-    let time_of = |name: &str| {
-        columns(kind)
-            .iter()
-            .position(|spec| spec.name == name)
-            .and_then(|i| match values.get(i) {
-                Some(Value::Time(t)) => Some(*t),
-                _ => None,
-            })
-    };
-    let ordered = |first: &str, second: &str| match (time_of(first), time_of(second)) {
-        (Some(a), Some(b)) if b < a => Err(format!("`{second}` is before `{first}`")),
-        _ => Ok(()),
-    };
-    match kind {
-        InputKind::Maintenance => match (time_of("start"), time_of("end")) {
-            (Some(start), Some(end)) if end <= start => {
-                Err("`end` is not after `start`".to_string())
-            }
-            _ => Ok(()),
-        },
-        InputKind::Backups => ordered("started_at", "finished_at"),
-        InputKind::Alerts => ordered("started_at", "resolved_at"),
-        _ => Ok(()),
+/// Whether a whole NDJSON file is the declared format (SPEC §12): not when no line is a
+/// JSON object (`first_failure` says why the first one is not), nor when no record has
+/// a required field (`missing`). An empty file is normal input.
+pub fn ndjson_verdict(
+    path: &std::path::Path,
+    kind: InputKind,
+    objects: u64,
+    first_failure: Option<(u64, String)>,
+    missing: &[&str],
+) -> Result<(), Error> {
+    if objects == 0 {
+        return match first_failure {
+            Some((line, reason)) => Err(Error::input(
+                path,
+                Some(line),
+                format!("not NDJSON (no line is a JSON object): {reason}"),
+            )),
+            None => Ok(()),
+        };
     }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(
+        path,
+        None,
+        format!(
+            "not canonical `{}` NDJSON: no record has the required fields {}",
+            kind.as_str(),
+            missing.join(", ")
+        ),
+    ))
 }

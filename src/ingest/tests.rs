@@ -25,7 +25,7 @@ fn ingest_file(
         dir.path(),
         &format!("[[input]]\nkind = \"{kind}\"\nformat = \"{format}\"\npath = \"{name}\"\n{extra}"),
     );
-    ingest(&config, &Silent)
+    ingest(&config.inputs, &config.dir, &Silent)
 }
 
 fn lines(ingested: &Ingested) -> Vec<(u64, String)> {
@@ -197,7 +197,7 @@ fn a_file_matched_by_two_inputs_is_read_once_with_a_warning() {
         "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes/\"\n\
          [[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes/*.csv\"\n",
     );
-    let ingested = ingest(&config, &Silent).expect("ingest");
+    let ingested = ingest(&config.inputs, &config.dir, &Silent).expect("ingest");
     assert_eq!(ingested.files.len(), 1);
     assert_eq!(ingested.files[0].path, "probes/a.csv");
     assert!(
@@ -227,7 +227,7 @@ fn symlinks_leading_outside_an_input_directory_are_not_followed() {
         dir.path(),
         "[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"probes\"\n",
     );
-    let ingested = ingest(&config, &Silent).expect("ingest");
+    let ingested = ingest(&config.inputs, &config.dir, &Silent).expect("ingest");
     assert!(ingested.files.is_empty());
     assert!(
         ingested.warnings[0].contains("not followed"),

@@ -3,7 +3,8 @@
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
-use super::schema::{ColumnSpec, ValueType};
+use super::schema::{columns, ColumnSpec, ValueType};
+use crate::config::InputKind;
 use crate::model::Millis;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +202,34 @@ fn parse_utc_fast(text: &str) -> Option<Millis> {
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     let days = era * 146_097 + day_of_era - 719_468;
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis)
+}
+
+/// Rules across the columns of one row, beyond each value's type.
+pub fn check_row(kind: InputKind, values: &[Value]) -> Result<(), String> {
+    let time_of = |name: &str| {
+        columns(kind)
+            .iter()
+            .position(|spec| spec.name == name)
+            .and_then(|i| match values.get(i) {
+                Some(Value::Time(t)) => Some(*t),
+                _ => None,
+            })
+    };
+    let ordered = |first: &str, second: &str| match (time_of(first), time_of(second)) {
+        (Some(a), Some(b)) if b < a => Err(format!("`{second}` is before `{first}`")),
+        _ => Ok(()),
+    };
+    match kind {
+        InputKind::Maintenance => match (time_of("start"), time_of("end")) {
+            (Some(start), Some(end)) if end <= start => {
+                Err("`end` is not after `start`".to_string())
+            }
+            _ => Ok(()),
+        },
+        InputKind::Backups => ordered("started_at", "finished_at"),
+        InputKind::Alerts => ordered("started_at", "resolved_at"),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

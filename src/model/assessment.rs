@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 
-use super::{AttestationEntry, CheckId, ControlStatus, Millis, Status, WaiverEntry, WaiverNote};
-use crate::config::Policy;
+use super::{
+    AttestationEntry, CheckId, ControlStatus, Millis, Policy, Status, WaiverEntry, WaiverNote,
+};
 use crate::period::Period;
 
 /// The unit of a finding's measured value; it fixes the precision outputs use.

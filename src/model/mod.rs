@@ -9,11 +9,13 @@ mod attestations;
 mod check_id;
 pub mod evidence;
 mod figures;
+mod policy;
 mod rollup;
 mod status;
 mod tenant;
 mod waivers;
 
+pub use crate::time::Millis;
 pub use assessment::{
     Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, EvidenceRow, EvidenceTable,
     Finding, Incident, InputFile, MaintenanceWindow, Organisation, Rejected, ServiceAvailability,
@@ -29,7 +31,8 @@ pub use figures::{
     AttestationCounts, FailedRun, NotEvaluatedReason, ServiceFigures, ThemeCounts, WaiverCounts,
     ANNEX_A_THEMES,
 };
-pub use rollup::roll_up_controls;
+pub use policy::Policy;
+pub use rollup::{roll_up_controls, Control};
 pub use status::{ControlStatus, Status};
 pub use tenant::{
     drop_ip_addresses, Identity, NameKind, Names, SupportAccess, Tenancy, TenantScope,
@@ -38,6 +41,3 @@ pub use tenant::{
 pub use waivers::{
     apply_waivers, Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS,
 };
-
-/// A UTC instant in milliseconds since the Unix epoch. All computation is on these.
-pub type Millis = i64;

@@ -7,9 +7,16 @@ use super::{
     AttestationEntry, AttestationKind, AttestationState, CheckId, ControlRow, ControlStatus,
     EvidenceTable, Finding, Status,
 };
-use crate::catalog::{Catalog, Control};
 
-/// One row per catalogue control, in catalogue order.
+/// One Annex A control of the catalogue: id, title and theme, never the standard's text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub theme: String,
+}
+
+/// One row per catalogue control (`controls`, the catalogue's list), in catalogue order.
 ///
 /// The order of precedence is `fail` > `waived` > `pass` > the attestation
 /// (`attested` or `not_applicable`) > `no_evidence`: `fail` if any bound row fails (an
@@ -18,13 +25,12 @@ use crate::catalog::{Catalog, Control};
 /// stale one or none leaves `no_evidence`. A control whose rows are a mix of `pass` and
 /// `not_evaluated` is not a pass: part of its evidence is missing.
 pub fn roll_up_controls(
-    catalog: &Catalog,
+    controls: &[Control],
     findings: &[Finding],
     evidence: &BTreeMap<CheckId, EvidenceTable>,
     attestations: &[AttestationEntry],
 ) -> Vec<ControlRow> {
-    catalog
-        .controls
+    controls
         .iter()
         .map(|control| {
             let rows: Vec<&Finding> = findings
@@ -193,6 +199,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::catalog::Catalog;
     use crate::model::{Attestation, Unit, WaiverNote, WaiverState};
 
     fn catalog() -> Catalog {
@@ -242,7 +249,7 @@ mod tests {
         rows: &[Finding],
         attestations: &[AttestationEntry],
     ) -> (ControlStatus, String, Vec<String>) {
-        let controls = roll_up_controls(&catalog(), rows, &BTreeMap::new(), attestations);
+        let controls = roll_up_controls(&catalog().controls, rows, &BTreeMap::new(), attestations);
         let control = controls
             .into_iter()
             .find(|c| c.id == id)

@@ -21,7 +21,7 @@ use x509_cert::time::Validity;
 
 use super::sshsig::NAMESPACE;
 use crate::error::Error;
-use crate::model::Millis;
+use crate::time::Millis;
 
 pub const SSH_KEY: &str = "auditpack_ed25519";
 pub const SSH_PUBLIC_KEY: &str = "auditpack_ed25519.pub";

@@ -13,8 +13,8 @@ use ssh_key::{Algorithm, HashAlg, PrivateKey};
 use x509_cert::Certificate;
 
 use crate::config::Signing;
+use crate::digest::hex;
 use crate::error::Error;
-use crate::ingest::hex;
 
 /// The key and certificate that sign `report.pdf`.
 pub struct PdfSigner {

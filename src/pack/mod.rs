@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::digest::hex;
 use crate::error::Error;
-use crate::ingest::hex;
-use crate::model::Millis;
+use crate::time::Millis;
 use keys::SigningKeys;
 
 /// One file of the pack: its path inside the pack (`/`-separated) and its bytes.

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use super::cades;
 use super::keys::PdfSigner;
 use crate::error::Error;
-use crate::model::Millis;
+use crate::time::Millis;
 
 /// Bytes reserved for the CMS signature (written as twice as many hex digits). A
 /// signature with its certificate takes about 1.3 KB.
@@ -222,7 +222,7 @@ pub fn sign(pdf: &[u8], signer: &PdfSigner, signed_at: Millis) -> Result<Vec<u8>
             cms.len()
         )));
     }
-    let hex = crate::ingest::hex(&cms).to_ascii_uppercase();
+    let hex = crate::digest::hex(&cms).to_ascii_uppercase();
     signed[gap_start + 1..gap_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     Ok(signed)
 }

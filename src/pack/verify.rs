@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use super::keys::{certificate_fingerprint, load_certificate, ssh_fingerprint};
 use super::sshsig::{self, AllowedSigners};
 use super::{cades, pdf_signature, MANIFEST, SIGNATURE};
+use crate::digest::hex;
 use crate::error::Error;
-use crate::ingest::hex;
 
 /// What to trust.
 #[derive(Debug, Clone, Default)]

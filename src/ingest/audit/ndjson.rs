@@ -19,12 +19,13 @@ use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
 use super::record::{read_line, type_fields, Typed};
-use super::{line_hash, AuditConsumer, AuditEvent, ChainLinks, Claim};
+use super::{AuditConsumer, AuditEvent};
 use crate::config::Input;
+use crate::digest::hex;
 use crate::error::Error;
-use crate::ingest::canonical::ndjson_verdict;
-use crate::ingest::schema::columns;
-use crate::ingest::{hex, PlannedFile};
+use crate::ingest::chain::{line_hash, ChainLinks, Claim};
+use crate::ingest::schema::{columns, ndjson_verdict};
+use crate::ingest::PlannedFile;
 use crate::model::{InputFile, Rejected};
 use crate::observer::Observer;
 

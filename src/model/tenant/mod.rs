@@ -40,9 +40,9 @@ pub use names::{drop_ip_addresses, NameKind, Names, FOREIGN, IP};
 pub use rows::REASON_WITHHELD;
 
 use super::{
-    apply_waivers, assess_attestations, roll_up_controls, Assessment, Attestation, Millis, Waiver,
+    apply_waivers, assess_attestations, roll_up_controls, Assessment, Attestation, Control, Millis,
+    Waiver,
 };
-use crate::catalog::Catalog;
 
 /// Who a person named in the audit log or the leavers list is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -248,7 +248,7 @@ struct Declarations {
 impl Assessment {
     /// This platform-wide assessment scoped to one tenant (see the module docs): what
     /// every renderer of a due-diligence pack gets.
-    pub fn scoped_to(&self, scope: &TenantScope, catalog: &Catalog) -> Assessment {
+    pub fn scoped_to(&self, scope: &TenantScope, controls: &[Control]) -> Assessment {
         let filter = rows::Filter { scope };
         let mut scoped = self.clone();
         scoped.tenant = Some(scope.tenant.clone());
@@ -269,7 +269,7 @@ impl Assessment {
         scoped.waivers = apply_waivers(&mut scoped.findings, &declarations.waivers, last_day);
         scoped.attestations = assess_attestations(&declarations.attestations, last_day);
         scoped.controls = roll_up_controls(
-            catalog,
+            controls,
             &scoped.findings,
             &scoped.evidence,
             &scoped.attestations,

@@ -255,7 +255,7 @@ fn platform() -> Assessment {
         }],
         period.last_local_day(),
     );
-    let controls = roll_up_controls(&catalog, &findings, &evidence, &attestations);
+    let controls = roll_up_controls(&catalog.controls, &findings, &evidence, &attestations);
     let input = |path: &str| InputFile {
         path: path.to_string(),
         kind: "backups".to_string(),
@@ -357,7 +357,7 @@ fn scoped() -> (Assessment, TenantScope) {
     let platform = platform();
     let scope = TenantScope::new("acme", tenancy(), &platform).expect("acme is known");
     let catalog = Catalog::built_in().expect("catalogue");
-    (platform.scoped_to(&scope, &catalog), scope)
+    (platform.scoped_to(&scope, &catalog.controls), scope)
 }
 
 fn rows(assessment: &Assessment) -> Vec<(String, String)> {
@@ -458,7 +458,7 @@ fn a_tenant_nobody_entered_gets_a_passing_support_row() {
         .findings
         .retain(|f| !(f.check == CheckId::AccessSupportTicket && f.subject == "acme"));
     let scope = TenantScope::new("acme", tenancy, &platform).expect("known");
-    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue").controls);
     let row = scoped
         .findings
         .iter()
@@ -559,7 +559,7 @@ fn offending_flags_stay_with_their_rows_when_rows_go_are_sorted_and_ip_is_droppe
         .evidence
         .insert(CheckId::AccessLeaverDeactivation, table);
     let scope = TenantScope::new("acme", tenancy(), &platform).expect("acme is known");
-    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue").controls);
     let table = &scoped.evidence[&CheckId::AccessLeaverDeactivation];
     assert_eq!(table.columns, ["actor", "note"]);
     let rows: Vec<(&Cell, bool)> = table
@@ -688,7 +688,7 @@ fn a_source_of_several_tenants_is_left_out_with_a_warning() {
         "{}",
         scope.warnings[0]
     );
-    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue").controls);
     assert!(scoped.backups.iter().all(|b| b.source != "mixed-db"));
 }
 
@@ -700,7 +700,7 @@ fn a_directory_declared_for_another_tenant_takes_only_its_own_path_along() {
         .insert("evidence/".to_string(), "globex".to_string());
     let platform = platform();
     let scope = TenantScope::new("acme", tenancy, &platform).expect("known");
-    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue").controls);
     let inputs: Vec<&str> = scoped.inputs.iter().map(|i| i.path.as_str()).collect();
     assert_eq!(inputs, ["evidence/acme/db.json", "evidence/ledger.csv"]);
     assert!(!scope

@@ -16,13 +16,13 @@ use std::cell::RefCell;
 use super::chart;
 use super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
-use crate::config::format_duration;
 use crate::model::{
     Assessment, CheckId, ControlStatus, MissingColumn, NotEvaluatedReason, Status, Unit,
 };
 use crate::period::{format_local, format_utc};
 use crate::render::template::{Section, SectionKind, Template};
 use crate::render::PackEntry;
+use crate::time::format_duration;
 
 pub struct Context<'a> {
     pub assessment: &'a Assessment,

@@ -799,7 +799,7 @@ fn assessment_with_waivers() -> Assessment {
         .collect();
     assessment.attestations = assess_attestations(&attestations, last_day);
     assessment.controls = roll_up_controls(
-        &catalog,
+        &catalog.controls,
         &assessment.findings,
         &assessment.evidence,
         &assessment.attestations,
@@ -989,13 +989,13 @@ fn demo(template: &str, tenant: Option<&str>) -> Assessment {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let config =
         crate::config::Config::load(&root.join("fixtures/demo/auditpack.toml")).expect("config");
-    let options = crate::RunOptions {
-        period: crate::PeriodChoice::Month("2026-10".to_string()),
+    let options = crate::run::RunOptions {
+        period: crate::run::PeriodChoice::Month("2026-10".to_string()),
         template: template.to_string(),
         tenant: tenant.map(str::to_string),
         generated_at: 1_793_491_200_000,
     };
-    crate::assess(&config, &options, &crate::observer::Silent)
+    crate::run::assess(&config, &options, &crate::observer::Silent)
         .expect("demo assessment")
         .0
 }

@@ -5,8 +5,8 @@ use super::super::layout::{colour, Layout, Style};
 use super::super::text::Font;
 use super::checks::{self, column, optional, CheckView, EventColumn, Offending, Value};
 use super::Context;
-use crate::config::format_duration;
 use crate::model::{columns, CheckId};
+use crate::time::format_duration;
 
 /// The columns of an audit event kept as evidence (mfa, leaver_login, support_ticket).
 const EVENT_COLUMNS: &[EventColumn] = &[

@@ -11,10 +11,10 @@ use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::text::Font;
 use super::super::timeline::{self, Band, Lane};
 use super::{status_colour, status_label, with_unit, Context};
-use crate::config::format_duration;
 use crate::model::{Assessment, CheckId, Finding, Millis, Status};
 use crate::model::{SourceBackups, Unit, WaiverState};
 use crate::period::format_local;
+use crate::time::format_duration;
 
 /// The five checks in the order of the figures table.
 const CHECKS: [(CheckId, &str); 5] = [

@@ -325,7 +325,7 @@ impl Evidence<'_> {
             None | Some(EvidenceCell::Empty) => String::new(),
             Some(EvidenceCell::Text(text)) => text.clone(),
             Some(EvidenceCell::Time(at)) => format_local(*at, tz),
-            Some(EvidenceCell::Seconds(ms)) => crate::config::format_duration(*ms),
+            Some(EvidenceCell::Seconds(ms)) => crate::time::format_duration(*ms),
             Some(EvidenceCell::Percent(value)) => with_unit(Some(*value), Unit::Percent),
             Some(EvidenceCell::Hours(value)) => with_unit(Some(*value), Unit::Hours),
             Some(EvidenceCell::Days(value)) => with_unit(Some(*value), Unit::Days),

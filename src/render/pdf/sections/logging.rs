@@ -8,9 +8,9 @@ use super::super::layout::{colour, Layout, Style};
 use super::super::text::Font;
 use super::checks::{self, column, CheckView, EventColumn, Offending, Value};
 use super::Context;
-use crate::config::format_duration;
 use crate::model::{columns, CheckId};
 use crate::render::template::SectionKind;
+use crate::time::format_duration;
 
 const INTEGRITY_COLUMNS: &[EventColumn] = &[
     column("File:line", 110.0, Value::Location),

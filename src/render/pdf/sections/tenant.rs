@@ -12,10 +12,10 @@ use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::text::Font;
 use super::checks::Evidence;
 use super::{percent, status_cell, status_colour, status_label, with_unit, Context};
-use crate::config::format_duration;
 use crate::model::{columns, Assessment, Cell as EvidenceCell, CheckId, Finding, SourceBackups};
 use crate::model::{Status, StatusCounts};
 use crate::period::format_local;
+use crate::time::format_duration;
 
 /// At most this many support accesses are listed; the evidence CSV has them all.
 const ACCESSES_SHOWN: usize = 200;

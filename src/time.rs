@@ -1,7 +1,15 @@
-//! Durations as written in `auditpack.toml`: `30s`, `5m`, `4h`, `90d`, `2w`, or a sum of
-//! them such as `4h15m`. Months and years are refused: their length depends on the date.
+//! How auditpack counts time: [`Millis`], and durations as written in `auditpack.toml`
+//! (`30s`, `5m`, `4h`, `90d`, `2w`, or a sum of them such as `4h15m`; months and years
+//! are refused: their length depends on the date). A leaf: it depends on no other module
+//! of the crate, so every layer can use it. The clock is not here but in `period`.
 
-use crate::model::Millis;
+/// A UTC instant in milliseconds since the Unix epoch. All computation is on these.
+pub type Millis = i64;
+
+/// One hour in milliseconds.
+pub const HOUR: Millis = 3_600_000;
+/// One day (24 hours, not a calendar day) in milliseconds.
+pub const DAY: Millis = 24 * HOUR;
 
 const UNITS: [(char, Millis); 5] = [
     ('s', 1_000),
