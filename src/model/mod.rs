@@ -13,6 +13,7 @@ mod policy;
 mod rollup;
 mod status;
 mod tenant;
+mod waiver;
 mod waivers;
 
 pub use crate::time::Millis;
@@ -38,6 +39,5 @@ pub use tenant::{
     drop_ip_addresses, Identity, NameKind, Names, SupportAccess, Tenancy, TenantScope,
     UnknownTenant, FOREIGN, IP, REASON_WITHHELD,
 };
-pub use waivers::{
-    apply_waivers, Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS,
-};
+pub use waiver::{Waiver, WaiverEntry, WaiverNote, WaiverState, EXPIRING_WITHIN_DAYS};
+pub use waivers::apply_waivers;
