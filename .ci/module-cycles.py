@@ -27,7 +27,8 @@ KNOWN, 2 when the input is not such a graph.
 import re
 import sys
 
-CRATE = "auditpack"
+# The crate whose graph is on stdin: `auditpack` (src/) or `auditpack_fixturegen` (tools/).
+CRATE = sys.argv[1] if len(sys.argv) > 1 else "auditpack"
 NODE = re.compile(r'^\s*"([^"]+)" \[label="([^|"]*)\|')
 USES = re.compile(r'^\s*"([^"]+)" -> "([^"]+)" \[label="uses"')
 
