@@ -1,5 +1,5 @@
-//! Durations as written in `auditpack.toml`: `30s`, `5m`, `4h`, `90d`, `2w`, or a sum of
-//! them such as `4h15m`. Months and years are refused: their length depends on the date.
+//! Durations as written in `auditpack.toml`: `1500ms`, `30s`, `5m`, `4h`, `90d`, `2w`, or
+//! a sum of them such as `4h15m`. Months and years are refused: their length depends on the date.
 
 use crate::model::Millis;
 
@@ -15,7 +15,7 @@ const UNITS: [(char, Millis); 5] = [
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let expected = || {
         format!(
-            "expected a duration such as `30s`, `5m`, `4h`, `90d`, `2w` or `4h15m`, found `{text}`"
+            "expected a duration such as `1500ms`, `30s`, `5m`, `4h`, `90d`, `2w` or `4h15m`, found `{text}`"
         )
     };
     let trimmed = text.trim();
@@ -24,13 +24,20 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
     }
     let mut total: Millis = 0;
     let mut digits = String::new();
-    for ch in trimmed.chars() {
+    let mut chars = trimmed.chars().peekable();
+    while let Some(ch) = chars.next() {
         if ch.is_ascii_digit() {
             digits.push(ch);
             continue;
         }
-        let Some(&(_, unit_ms)) = UNITS.iter().find(|(unit, _)| *unit == ch) else {
-            return Err(expected());
+        let unit_ms = if ch == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            1
+        } else {
+            let Some(&(_, unit_ms)) = UNITS.iter().find(|(unit, _)| *unit == ch) else {
+                return Err(expected());
+            };
+            unit_ms
         };
         let amount: Millis = digits.parse().map_err(|_| expected())?;
         total = amount
@@ -82,6 +89,9 @@ mod tests {
         assert_eq!(parse_duration("2w"), Ok(14 * 86_400_000));
         assert_eq!(parse_duration("4h15m"), Ok(15_300_000));
         assert_eq!(parse_duration(" 0s "), Ok(0));
+        assert_eq!(parse_duration("1500ms"), Ok(1_500));
+        assert_eq!(parse_duration("1s500ms"), Ok(1_500));
+        assert_eq!(parse_duration("0m"), Ok(0));
     }
 
     #[test]
