@@ -756,9 +756,7 @@ fn validate_policy(raw: RawPolicy, problems: &mut Problems<'_>) -> Policy {
         latency_p95_max,
         trailing_months,
         trailing_uptime_target_percent,
-        capacity_resource: raw
-            .capacity_resource
-            .unwrap_or(defaults.capacity_resource),
+        capacity_resource: raw.capacity_resource.unwrap_or(defaults.capacity_resource),
         capacity_margin_hosts: raw
             .capacity_margin_hosts
             .unwrap_or(defaults.capacity_margin_hosts),

@@ -207,6 +207,8 @@ impl Assessment {
             | CheckId::BackupRetention
             | CheckId::BackupRestoreTest
             | CheckId::InputsRejectedRows => OffendingRule::NotJudged,
+            // Checks of SPEC §15 and later: flags set by the check (see the registry).
+            _ => OffendingRule::NotJudged,
         }
     }
 
