@@ -55,6 +55,7 @@ pub const REGISTRY: &[Check] = &[
     check(Id::InputsRejectedRows,             Count,   Files(inputs::rejected_rows::run)),
     check(Id::MaintenanceNotice,              Count,   Tables(maintenance::notice::run)),
     check(Id::MaintenanceBusinessHours,       Minutes, Tables(maintenance::business_hours::run)),
+    check(Id::BackupRetentionTiers,           Count,   Tables(backup::retention_tiers::run)),
 ];
 
 /// The registry line of `id`.
