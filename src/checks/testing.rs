@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{CheckCtx, Family};
+use super::audit::{AuditFacts, Kept};
+use super::{CheckCtx, CheckOutput, Family};
 use crate::catalog::Catalog;
-use crate::config::Policy;
+use crate::config::{InputKind, Policy};
 use crate::ingest::Tables;
 use crate::model::{InputFile, Millis, Organisation};
 use crate::period::Period;
@@ -43,6 +44,30 @@ impl Fixture {
         }
     }
 
+    /// The fixture with a `leavers` input declared (the leavers themselves are in the
+    /// audit facts).
+    pub fn with_leavers(mut self) -> Fixture {
+        self.tables.set_streamed_rows(InputKind::Leavers, 1);
+        self
+    }
+
+    /// Audit facts of the fixture's period with nothing kept; a test adds its own.
+    pub fn audit_facts(&self) -> AuditFacts {
+        AuditFacts {
+            audit_read: true,
+            start: self.period.start,
+            end: self.period.end,
+            leavers: BTreeMap::new(),
+            mfa: BTreeMap::new(),
+            lifecycle: BTreeMap::new(),
+            leaver_logins: BTreeMap::new(),
+            rotations: BTreeMap::new(),
+            support: BTreeMap::new(),
+            chains: BTreeMap::new(),
+            sources: BTreeMap::new(),
+        }
+    }
+
     pub fn ctx(&self) -> CheckCtx<'_> {
         CheckCtx::new(
             &self.period,
@@ -66,4 +91,30 @@ impl CheckCtx<'_> {
             .insert(std::any::TypeId::of::<T>(), std::sync::Arc::new(family));
         self
     }
+}
+
+/// An event the audit pass kept, `offset` after the period start of [`Fixture::day`].
+pub fn kept(actor: &str, offset: Millis, line: u64) -> Kept {
+    Kept {
+        time: Fixture::day().period.start + offset,
+        actor: actor.to_string(),
+        tenant: String::new(),
+        target: String::new(),
+        ip: String::new(),
+        file: "audit.ndjson".to_string(),
+        line,
+        note: String::new(),
+    }
+}
+
+/// The offending flag of each evidence row of `output`, in the table's order.
+pub fn flags(output: &CheckOutput) -> Vec<bool> {
+    output
+        .evidence
+        .as_ref()
+        .expect("an evidence table")
+        .rows
+        .iter()
+        .map(|row| row.offending)
+        .collect()
 }

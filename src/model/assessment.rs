@@ -81,11 +81,24 @@ pub enum Cell {
     Empty,
 }
 
-/// The rows behind one check's figures: `evidence/<check_id>.csv`.
+/// The rows behind one check's figures: `evidence/<check_id>.csv`. Built with
+/// [`EvidenceTable::new`] and [`EvidenceTable::push`] (see `model::evidence`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceTable {
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<EvidenceRow>,
+}
+
+/// One row of an [`EvidenceTable`]: its cells, one per column, and whether the check
+/// that wrote it judged it offending. The flag travels with the cells, so sorting,
+/// filtering or dropping a column cannot put it out of step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceRow {
+    pub cells: Vec<Cell>,
+    /// The row broke the check's limit, as the check decided before policy floors and
+    /// waivers (a floor fails every row; a waiver does not make a late row on time).
+    /// Not a column: the CSV does not show it.
+    pub offending: bool,
 }
 
 /// A maximal stretch of quorum downtime outside scheduled maintenance (SPEC §7).

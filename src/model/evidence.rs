@@ -1,14 +1,15 @@
 //! Evidence tables as both sides read them: the column names the checks write and the
 //! renderers look up ([`columns`], one constant per name, so that a renamed column
 //! fails to compile or fails a test instead of blanking a table), lookups that fail
-//! loudly ([`EvidenceTable::column`]), and which rows of a check's table offend
-//! ([`Assessment::offending_rows`]).
+//! loudly ([`EvidenceTable::column`]), how a check builds its table with a flag per
+//! row ([`EvidenceTable::push`]), and which rows of a check's table offend
+//! ([`Assessment::offending_rows`], the checks' flags).
 //!
 //! Nothing here formats a cell (renderers do) or reads a file.
 
 use std::fmt;
 
-use super::{Assessment, Cell, CheckId, EvidenceTable, Millis};
+use super::{Assessment, Cell, CheckId, EvidenceRow, EvidenceTable};
 
 /// The column names of `evidence/<check>.csv`, as the checks write them and the
 /// renderers look them up.
@@ -86,6 +87,17 @@ pub mod columns {
     pub const FORMAT: &str = "format";
     pub const ROWS: &str = "rows";
     pub const REJECTED_ROWS: &str = "rejected_rows";
+
+    // maintenance.*
+    pub const ANNOUNCED_AT: &str = "announced_at";
+    pub const NOTICE_HOURS: &str = "notice_hours";
+    pub const VERDICT: &str = "verdict";
+    pub const MINUTES_IN_BUSINESS_HOURS: &str = "minutes_in_business_hours";
+
+    // backup.retention_tiers
+    pub const TIER: &str = "tier";
+    pub const SLOT: &str = "slot";
+    pub const COVERED_BY_STARTED_AT: &str = "covered_by_started_at";
 }
 
 /// The values of a `backup.rpo` / `backup.offsite` row's [`columns::KIND`] that are the
@@ -122,6 +134,34 @@ impl fmt::Display for MissingColumn {
 impl std::error::Error for MissingColumn {}
 
 impl EvidenceTable {
+    /// A table with these columns and no row yet.
+    pub fn new(columns: &[&'static str]) -> EvidenceTable {
+        EvidenceTable {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// A table of rows that all offend: a check that writes only the offending rows
+    /// (events, broken links).
+    pub fn offending(columns: &[&'static str], rows: Vec<Vec<Cell>>) -> EvidenceTable {
+        let mut table = EvidenceTable::new(columns);
+        rows.into_iter().for_each(|cells| table.push(cells, true));
+        table
+    }
+
+    /// A table of rows none of which offends: the workings of a check's figures.
+    pub fn unjudged(columns: &[&'static str], rows: Vec<Vec<Cell>>) -> EvidenceTable {
+        let mut table = EvidenceTable::new(columns);
+        rows.into_iter().for_each(|cells| table.push(cells, false));
+        table
+    }
+
+    /// Adds a row, `offending` when the check judged it so.
+    pub fn push(&mut self, cells: Vec<Cell>, offending: bool) {
+        self.rows.push(EvidenceRow { cells, offending });
+    }
+
     /// The index of column `name`, or which column is missing.
     pub fn column(&self, name: &'static str) -> Result<usize, MissingColumn> {
         self.columns
@@ -138,36 +178,13 @@ impl EvidenceTable {
     }
 }
 
-/// How a check's evidence rows are judged offending.
-///
-/// Today the model decides from the check's own rule (the comparisons below are the
-/// checks' comparisons, on the same policy values). Once [`EvidenceTable`] carries a
-/// per-row flag the checks set, [`Assessment::offending_rows`] returns that flag and
-/// this rule goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OffendingRule {
-    /// The check writes only offending rows (events).
-    Every,
-    /// A row offends when this column is empty; a table without the column lists
-    /// offending rows only (`access.support_ticket` lists every support access with
-    /// its ticket in a due-diligence pack, only those without one in a monthly pack).
-    WithoutValue(&'static str),
-    /// One row per measurement; a row offends when its hours exceed the check's limit
-    /// (within the limit passes, as the check judges it).
-    OverLimit { column: &'static str, limit: Millis },
-    /// The rows are the workings of the check's figures; none is singled out.
-    NotJudged,
-}
-
-const HOUR: f64 = 3_600_000.0;
-
-/// Which rows of one check's evidence table offend, in the table's (the CSV's) order.
+/// Which rows of one check's evidence table offend, in the table's (the CSV's) order:
+/// the flags the check set ([`EvidenceRow::offending`]), read, not decided, here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offending<'a> {
-    pub rule: OffendingRule,
     /// One flag per row of the table.
     pub flags: Vec<bool>,
-    /// The offending rows.
+    /// The offending rows' cells.
     pub rows: Vec<&'a [Cell]>,
 }
 
@@ -182,80 +199,17 @@ impl Offending<'_> {
 }
 
 impl Assessment {
-    /// The rule that decides which of `check`'s evidence rows offend.
-    pub fn offending_rule(&self, check: CheckId) -> OffendingRule {
-        let over = |limit: Millis| OffendingRule::OverLimit {
-            column: columns::HOURS,
-            limit,
-        };
-        match check {
-            CheckId::AccessMfa | CheckId::AccessLeaverLogin | CheckId::LoggingIntegrity => {
-                OffendingRule::Every
-            }
-            CheckId::AccessSupportTicket => OffendingRule::WithoutValue(columns::TICKET),
-            CheckId::AccessLeaverDeactivation => over(self.policy.leaver_deactivation_max),
-            CheckId::AccessSharedCredentialRotation => {
-                over(self.policy.shared_credential_rotation_max)
-            }
-            CheckId::LoggingGaps => over(self.policy.max_log_gap),
-            CheckId::MonitoringAlertResolution => over(self.policy.alert_resolution_max),
-            CheckId::UptimeAvailability
-            | CheckId::UptimeCoverage
-            | CheckId::BackupRpo
-            | CheckId::BackupOffsite
-            | CheckId::BackupEncryption
-            | CheckId::BackupRetention
-            | CheckId::BackupRestoreTest
-            | CheckId::InputsRejectedRows => OffendingRule::NotJudged,
-            // Checks of SPEC §15 and later: flags set by the check (see the registry).
-            _ => OffendingRule::NotJudged,
+    /// The rows of `check`'s evidence its check flagged as offending (none when it has
+    /// no table).
+    pub fn offending_rows(&self, check: CheckId) -> Offending<'_> {
+        let rows = self.evidence.get(&check).map_or(&[][..], |t| &t.rows[..]);
+        Offending {
+            flags: rows.iter().map(|row| row.offending).collect(),
+            rows: rows
+                .iter()
+                .filter(|row| row.offending)
+                .map(|row| row.cells.as_slice())
+                .collect(),
         }
-    }
-
-    /// The offending rows of `check`'s evidence (none when it has no table), or the
-    /// column its rule needs and the table lacks.
-    pub fn offending_rows(&self, check: CheckId) -> Result<Offending<'_>, MissingColumn> {
-        let rule = self.offending_rule(check);
-        let Some(table) = self.evidence.get(&check) else {
-            return Ok(Offending {
-                rule,
-                flags: Vec::new(),
-                rows: Vec::new(),
-            });
-        };
-        let flags: Vec<bool> = match rule {
-            OffendingRule::Every => vec![true; table.rows.len()],
-            OffendingRule::NotJudged => vec![false; table.rows.len()],
-            OffendingRule::WithoutValue(name) => match table.column(name) {
-                Err(_) => vec![true; table.rows.len()],
-                Ok(index) => table
-                    .rows
-                    .iter()
-                    .map(|row| match row.get(index) {
-                        None | Some(Cell::Empty) => true,
-                        Some(Cell::Text(text)) => text.is_empty(),
-                        Some(_) => false,
-                    })
-                    .collect(),
-            },
-            OffendingRule::OverLimit { column, limit } => {
-                let index = table.column(column)?;
-                // The checks compare hours as `ms / HOUR` with `limit_ms / HOUR`.
-                let limit = limit as f64 / HOUR;
-                table
-                    .rows
-                    .iter()
-                    .map(|row| matches!(row.get(index), Some(Cell::Hours(h)) if *h > limit))
-                    .collect()
-            }
-        };
-        let rows = table
-            .rows
-            .iter()
-            .zip(&flags)
-            .filter(|(_, offending)| **offending)
-            .map(|(row, _)| row.as_slice())
-            .collect();
-        Ok(Offending { rule, flags, rows })
     }
 }

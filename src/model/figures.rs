@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::evidence::{columns, kinds, MissingColumn};
+use super::evidence::{columns, MissingColumn};
 use super::Assessment;
 use super::{
     AttestationKind, AttestationState, Cell, CheckId, ControlRow, ControlStatus, DailyAvailability,
@@ -338,7 +338,8 @@ impl Assessment {
 
     /// Every failed or partial backup run in the period, by source, with its finish,
     /// outcome and repository from the `backup.rpo` evidence row of the same source and
-    /// start whose kind is the run's outcome (not one of [`kinds`]).
+    /// start that the check flagged offending (a failed or partial run, whose kind is
+    /// its outcome).
     pub fn failed_backup_runs(&self) -> Result<Vec<FailedRun<'_>>, MissingColumn> {
         let table = self.evidence.get(&CheckId::BackupRpo);
         let at = match table {
@@ -365,15 +366,11 @@ impl Assessment {
                     (table, at)
                 {
                     let row = table.rows.iter().find(|row| {
-                        text_of(row, source_at) == Some(source.source.as_str())
-                            && time_of(row, start_at) == Some(*started)
-                            && !matches!(
-                                text_of(row, kind_at),
-                                Some(kinds::LONGEST_GAP | kinds::BEFORE_PERIOD | kinds::BACKUP)
-                                    | None
-                            )
+                        row.offending
+                            && text_of(&row.cells, source_at) == Some(source.source.as_str())
+                            && time_of(&row.cells, start_at) == Some(*started)
                     });
-                    if let Some(row) = row {
+                    if let Some(row) = row.map(|row| row.cells.as_slice()) {
                         run.finished = time_of(row, end_at);
                         run.outcome = text_of(row, kind_at);
                         run.repository = text_of(row, repo_at);

@@ -15,8 +15,8 @@ mod tenant;
 mod waivers;
 
 pub use assessment::{
-    Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, EvidenceTable, Finding,
-    Incident, InputFile, MaintenanceWindow, Organisation, Rejected, ServiceAvailability,
+    Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, EvidenceRow, EvidenceTable,
+    Finding, Incident, InputFile, MaintenanceWindow, Organisation, Rejected, ServiceAvailability,
     SourceBackups, StatusCounts, Unit,
 };
 pub use attestations::{
@@ -24,7 +24,7 @@ pub use attestations::{
     MAX_REVIEW_AGE_MONTHS,
 };
 pub use check_id::CheckId;
-pub use evidence::{columns, MissingColumn, Offending, OffendingRule};
+pub use evidence::{columns, MissingColumn, Offending};
 pub use figures::{
     AttestationCounts, FailedRun, NotEvaluatedReason, ServiceFigures, ThemeCounts, WaiverCounts,
     ANNEX_A_THEMES,

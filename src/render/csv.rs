@@ -157,6 +157,9 @@ pub fn rejected(assessment: &Assessment) -> Result<Vec<u8>, Error> {
 pub fn evidence(table: &EvidenceTable) -> Result<Vec<u8>, Error> {
     write_rows(
         &table.columns,
-        table.rows.iter().map(|row| row.iter().map(format_cell)),
+        table
+            .rows
+            .iter()
+            .map(|row| row.cells.iter().map(format_cell)),
     )
 }

@@ -58,3 +58,28 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(events_table(rows));
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{flags, kept, Fixture, H};
+
+    #[test]
+    fn every_row_offends_only_offending_events_are_listed() {
+        let fixture = Fixture::day();
+        let mut facts = fixture.audit_facts();
+        facts.leavers.insert(
+            "alice".to_string(),
+            crate::checks::audit::Leaver {
+                actor: "alice".to_string(),
+                left_at: facts.start,
+                role: None,
+            },
+        );
+        facts.leaver_logins.insert(
+            "alice".to_string(),
+            vec![kept("alice", 2 * H, 5), kept("alice", H, 2)],
+        );
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [true, true]);
+    }
+}

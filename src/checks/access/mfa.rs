@@ -29,3 +29,20 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(events_table(rows));
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{flags, kept, Fixture, H};
+
+    #[test]
+    fn every_row_offends_only_offending_events_are_listed() {
+        let fixture = Fixture::day();
+        let mut facts = fixture.audit_facts();
+        facts.mfa.insert(
+            "alice".to_string(),
+            (3, vec![kept("alice", H, 2), kept("alice", 2 * H, 5)]),
+        );
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [true, true]);
+    }
+}

@@ -8,7 +8,7 @@ use super::HOUR;
 use crate::checks::audit::{AuditFacts, Leaver};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::config::InputKind;
-use crate::model::{Cell, CheckId, EvidenceTable, Millis, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Millis, Status};
 use crate::period::format_utc;
 
 pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
@@ -28,7 +28,13 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
         })
         .collect();
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        columns::CREDENTIAL,
+        columns::LEAVER,
+        columns::LEFT_AT,
+        columns::ROTATED_AT,
+        columns::HOURS,
+    ]);
     for (credential, rotations) in &facts.rotations {
         let finding = |status, measured, detail| {
             ctx.finding(
@@ -54,13 +60,17 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
         for leaver in &support_leavers {
             let next = sorted.iter().copied().find(|&t| t >= leaver.left_at);
             let hours = (next.unwrap_or(facts.end) - leaver.left_at) as f64 / HOUR;
-            rows.push(vec![
-                Cell::Text(credential.clone()),
-                Cell::Text(leaver.actor.clone()),
-                Cell::Time(leaver.left_at),
-                next.map_or(Cell::Empty, Cell::Time),
-                Cell::Hours(hours),
-            ]);
+            let within_limit = hours <= limit;
+            table.push(
+                vec![
+                    Cell::Text(credential.clone()),
+                    Cell::Text(leaver.actor.clone()),
+                    Cell::Time(leaver.left_at),
+                    next.map_or(Cell::Empty, Cell::Time),
+                    Cell::Hours(hours),
+                ],
+                !within_limit,
+            );
             if worst.is_none_or(|(w, _, _)| hours > w) {
                 worst = Some((hours, leaver, next));
             }
@@ -85,9 +95,35 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
             }
         });
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec!["credential", "leaver", "left_at", "rotated_at", "hours"],
-        rows,
-    });
+    output.evidence = Some(table);
     Some(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::checks::audit::Leaver;
+    use crate::checks::testing::{flags, Fixture, H};
+
+    #[test]
+    fn a_row_offends_when_the_rotation_came_later_than_the_limit() {
+        let mut fixture = Fixture::day().with_leavers();
+        fixture.policy.shared_credential_rotation_max = 2 * H;
+        let mut facts = fixture.audit_facts();
+        let start = facts.start;
+        let leaver = Leaver {
+            actor: "sam".to_string(),
+            left_at: start + H,
+            role: Some("support".to_string()),
+        };
+        facts.leavers.insert("sam".to_string(), leaver);
+        // Rotated 2 h after sam left (the limit passes), and 9 h after.
+        facts.rotations = BTreeMap::from([
+            ("on-time".to_string(), vec![start + 3 * H]),
+            ("slow".to_string(), vec![start + 10 * H]),
+        ]);
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [false, true]);
+    }
 }

@@ -28,3 +28,20 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     output.evidence = Some(events_table(rows));
     Some(output)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{flags, kept, Fixture, H};
+
+    #[test]
+    fn every_row_offends_only_offending_events_are_listed() {
+        let fixture = Fixture::day();
+        let mut facts = fixture.audit_facts();
+        facts.support.insert(
+            "acme".to_string(),
+            (3, vec![kept("sam", H, 2), kept("sam", 2 * H, 5)]),
+        );
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [true, true]);
+    }
+}

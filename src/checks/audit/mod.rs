@@ -20,7 +20,7 @@ use foldhash::fast::FixedState;
 
 use super::CheckCtx;
 use crate::ingest::audit::{Action, AuditConsumer, AuditEvent, ChainLinks};
-use crate::model::{Cell, EvidenceTable, Millis};
+use crate::model::{columns, Cell, EvidenceTable, Millis};
 use crate::period::format_utc;
 use gaps::GapTracker;
 
@@ -75,7 +75,15 @@ impl Kept {
 }
 
 const EVENT_COLUMNS: [&str; 9] = [
-    "subject", "time", "actor", "tenant", "target", "ip", "note", "file", "line",
+    columns::SUBJECT,
+    columns::TIME,
+    columns::ACTOR,
+    columns::TENANT,
+    columns::TARGET,
+    columns::IP,
+    columns::NOTE,
+    columns::FILE,
+    columns::LINE,
 ];
 
 /// A successful deactivate (`true`) or reactivate (`false`) of an account.
@@ -408,10 +416,8 @@ impl AuditFacts {
     }
 }
 
-/// An evidence table of kept events.
+/// An evidence table of kept events: each one offends (only offending events are
+/// kept).
 pub(in crate::checks) fn events_table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
-    EvidenceTable {
-        columns: EVENT_COLUMNS.to_vec(),
-        rows,
-    }
+    EvidenceTable::offending(&EVENT_COLUMNS, rows)
 }

@@ -6,7 +6,7 @@
 use super::{Backup, Backups};
 use crate::checks::{CheckCtx, CheckOutput};
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Status};
 
 pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     let backups = ctx.family::<Backups>()?;
@@ -59,19 +59,19 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             ]);
         }
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "source",
-            "started_at",
-            "finished_at",
-            "snapshot_id",
-            "repository",
-            "encrypted",
-            "path",
-            "line",
+    output.evidence = Some(EvidenceTable::unjudged(
+        &[
+            columns::SOURCE,
+            columns::STARTED_AT,
+            columns::FINISHED_AT,
+            columns::SNAPSHOT_ID,
+            columns::REPOSITORY,
+            columns::ENCRYPTED,
+            columns::PATH,
+            columns::LINE,
         ],
         rows,
-    });
+    ));
     Ok(Some(output))
 }
 

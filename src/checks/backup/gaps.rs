@@ -4,7 +4,8 @@
 
 use super::{Backup, HOUR};
 use crate::checks::{pass_if, CheckCtx};
-use crate::model::{Cell, CheckId, EvidenceTable, Finding, Millis, Status};
+use crate::model::evidence::kinds;
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Finding, Millis, Status};
 use crate::period::format_utc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,23 +56,21 @@ pub fn longest_gap(finishes: &[Millis], start: Millis, end: Millis) -> Gap {
 
 /// The evidence columns of both gap checks.
 pub const COLUMNS: [&str; 10] = [
-    "source",
-    "kind",
-    "start",
-    "end",
-    "hours",
-    "snapshot_id",
-    "repository",
-    "region",
-    "path",
-    "line",
+    columns::SOURCE,
+    columns::KIND,
+    columns::START,
+    columns::END,
+    columns::HOURS,
+    columns::SNAPSHOT_ID,
+    columns::REPOSITORY,
+    columns::REGION,
+    columns::PATH,
+    columns::LINE,
 ];
 
-pub fn table(rows: Vec<Vec<Cell>>) -> EvidenceTable {
-    EvidenceTable {
-        columns: COLUMNS.to_vec(),
-        rows,
-    }
+/// An empty evidence table of a gap check, for [`push_rows`].
+pub fn table() -> EvidenceTable {
+    EvidenceTable::new(&COLUMNS)
 }
 
 /// The findings row of a gap check. `nouns`: what is counted, singular (for "no …")
@@ -110,27 +109,31 @@ pub fn finding(
 
 /// Evidence rows: the longest gap, the successful backups behind it (the one before
 /// the period that opens the first gap included) and the failed or partial runs among
-/// `others`.
+/// `others`. The failed and partial runs are the rows flagged offending (the PDF lists
+/// them as failed runs); the gap and the backups are the workings of the figure.
 pub fn push_rows(
-    rows: &mut Vec<Vec<Cell>>,
+    table: &mut EvidenceTable,
     source: &str,
     gap: &Gap,
     used: &[&Backup],
     others: &[Backup],
     period_start: Millis,
 ) {
-    rows.push(vec![
-        Cell::Text(source.to_string()),
-        Cell::Text("longest_gap".to_string()),
-        Cell::Time(gap.from),
-        Cell::Time(gap.to),
-        Cell::Hours(gap.length() as f64 / HOUR),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-    ]);
+    table.push(
+        vec![
+            Cell::Text(source.to_string()),
+            Cell::Text(kinds::LONGEST_GAP.to_string()),
+            Cell::Time(gap.from),
+            Cell::Time(gap.to),
+            Cell::Hours(gap.length() as f64 / HOUR),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ],
+        false,
+    );
     let opening = used
         .iter()
         .filter(|b| b.finished < period_start)
@@ -149,24 +152,27 @@ pub fn push_rows(
             Cell::Count(b.line),
         ]
     };
-    let mut listed: Vec<Vec<Cell>> = Vec::new();
+    // Each row with its flag: a failed or partial run offends.
+    let mut listed: Vec<(Vec<Cell>, bool)> = Vec::new();
     if let Some(b) = opening {
-        listed.push(backup_row("before_period", b));
+        listed.push((backup_row(kinds::BEFORE_PERIOD, b), false));
     }
     for b in used.iter().filter(|b| b.finished >= period_start) {
-        listed.push(backup_row("backup", b));
+        listed.push((backup_row(kinds::BACKUP, b), false));
     }
     for b in others
         .iter()
         .filter(|b| !b.is_success() && b.finished >= period_start)
     {
-        listed.push(backup_row(&b.status, b));
+        listed.push((backup_row(&b.status, b), true));
     }
-    listed.sort_by_key(|row| match &row[2] {
+    listed.sort_by_key(|(cells, _)| match &cells[2] {
         Cell::Time(t) => *t,
         _ => 0,
     });
-    rows.extend(listed);
+    for (cells, offending) in listed {
+        table.push(cells, offending);
+    }
 }
 
 #[cfg(test)]

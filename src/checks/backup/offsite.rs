@@ -15,7 +15,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         return Ok(None);
     }
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = gaps::table();
     let primary = ctx.organisation.primary_region.trim();
     for source in &backups.sources {
         let successes: Vec<&Backup> = source.successes().collect();
@@ -46,7 +46,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             nouns,
         ));
         gaps::push_rows(
-            &mut rows,
+            &mut table,
             &source.name,
             &gap,
             &copies,
@@ -55,7 +55,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         );
     }
     if !primary.is_empty() {
-        output.evidence = Some(gaps::table(rows));
+        output.evidence = Some(table);
     }
     Ok(Some(output))
 }

@@ -6,7 +6,7 @@
 use super::{Backups, RestoreTest, Source, DAY};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable, Millis, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Millis, Status};
 use crate::period::format_utc;
 
 pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
@@ -67,19 +67,19 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         output.findings.push(finding);
     }
     rows.sort_by_key(|row| restore_key(row));
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "source",
-            "tested_at",
-            "outcome",
-            "snapshot_id",
-            "reference",
-            "days_to_period_end",
-            "path",
-            "line",
+    output.evidence = Some(EvidenceTable::unjudged(
+        &[
+            columns::SOURCE,
+            columns::TESTED_AT,
+            columns::OUTCOME,
+            columns::SNAPSHOT_ID,
+            columns::REFERENCE,
+            columns::DAYS_TO_PERIOD_END,
+            columns::PATH,
+            columns::LINE,
         ],
         rows,
-    });
+    ));
     Ok(Some(output))
 }
 

@@ -6,7 +6,7 @@ use super::{Backup, Backups, DAY};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::config::format_duration;
 use crate::error::Error;
-use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Status};
 use crate::period::format_utc;
 
 pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
@@ -57,18 +57,18 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         };
         output.findings.push(finding);
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "source",
-            "oldest_restorable",
-            "snapshot_id",
-            "repository",
-            "age_days",
-            "path",
-            "line",
+    output.evidence = Some(EvidenceTable::unjudged(
+        &[
+            columns::SOURCE,
+            columns::OLDEST_RESTORABLE,
+            columns::SNAPSHOT_ID,
+            columns::REPOSITORY,
+            columns::AGE_DAYS,
+            columns::PATH,
+            columns::LINE,
         ],
         rows,
-    });
+    ));
     Ok(Some(output))
 }
 

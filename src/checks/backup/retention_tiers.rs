@@ -12,6 +12,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::{retention, Backup, Backups};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::error::Error;
+use crate::model::columns::*;
 use crate::model::{Cell, CheckId, EvidenceTable, Millis};
 use crate::period::start_of_local_day;
 
@@ -22,7 +23,15 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     }
     let slots = slots(ctx);
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        SOURCE,
+        TIER,
+        SLOT,
+        START,
+        END,
+        COVERED_BY_STARTED_AT,
+        SNAPSHOT_ID,
+    ]);
     for source in &backups.sources {
         let successes: Vec<&Backup> = source.successes().collect();
         let points = retention::restorable(&successes, ctx);
@@ -35,15 +44,18 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             if covering.is_none() {
                 uncovered.push(slot.label());
             }
-            rows.push(vec![
-                Cell::Text(source.name.clone()),
-                Cell::Text(slot.tier.to_string()),
-                Cell::Text(slot.name.clone()),
-                Cell::Time(slot.start),
-                Cell::Time(slot.end),
-                covering.map_or(Cell::Empty, |b| Cell::Time(b.started)),
-                Cell::Text(covering.map(|b| b.snapshot.clone()).unwrap_or_default()),
-            ]);
+            table.push(
+                vec![
+                    Cell::Text(source.name.clone()),
+                    Cell::Text(slot.tier.to_string()),
+                    Cell::Text(slot.name.clone()),
+                    Cell::Time(slot.start),
+                    Cell::Time(slot.end),
+                    covering.map_or(Cell::Empty, |b| Cell::Time(b.started)),
+                    Cell::Text(covering.map(|b| b.snapshot.clone()).unwrap_or_default()),
+                ],
+                covering.is_none(),
+            );
         }
         let detail = if slots.is_empty() {
             "no tier slots: every tier is set to 0".to_string()
@@ -70,18 +82,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             detail,
         ));
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "source",
-            "tier",
-            "slot",
-            "start",
-            "end",
-            "covered_by_started_at",
-            "snapshot_id",
-        ],
-        rows,
-    });
+    output.evidence = Some(table);
     Ok(Some(output))
 }
 
@@ -112,7 +113,9 @@ pub fn slots(ctx: &CheckCtx<'_>) -> Vec<Slot> {
         let Some(date) = last.checked_sub_days(chrono::Days::new(u64::from(back))) else {
             continue;
         };
-        let Some(next) = date.succ_opt() else { continue };
+        let Some(next) = date.succ_opt() else {
+            continue;
+        };
         slots.push(Slot {
             tier: "daily",
             name: date.format("%Y-%m-%d").to_string(),
@@ -197,10 +200,26 @@ mod tests {
         let family = crate::checks::backup::testing::family(rows, vec![]);
         let ctx = fixture.ctx().with_family(family);
         let output = super::run(&ctx).expect("runs").expect("subjects");
-        let by = |s: &str| output.findings.iter().find(|f| f.subject == s).expect("row");
-        assert_eq!((by("fresh").measured, by("fresh").status), (Some(0.0), Status::Pass));
-        assert_eq!((by("old").measured, by("old").status), (Some(1.0), Status::Fail));
-        assert!(by("old").detail.ends_with("daily 2026-10-01"), "{}", by("old").detail);
+        let by = |s: &str| {
+            output
+                .findings
+                .iter()
+                .find(|f| f.subject == s)
+                .expect("row")
+        };
+        assert_eq!(
+            (by("fresh").measured, by("fresh").status),
+            (Some(0.0), Status::Pass)
+        );
+        assert_eq!(
+            (by("old").measured, by("old").status),
+            (Some(1.0), Status::Fail)
+        );
+        assert!(
+            by("old").detail.ends_with("daily 2026-10-01"),
+            "{}",
+            by("old").detail
+        );
     }
 
     #[test]

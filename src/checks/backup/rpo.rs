@@ -15,7 +15,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         return Ok(None);
     }
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = gaps::table();
     for source in &backups.sources {
         let successes: Vec<&Backup> = source.successes().collect();
         let gap = gap(&successes, ctx);
@@ -30,7 +30,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         ));
         let start = ctx.period.start;
         gaps::push_rows(
-            &mut rows,
+            &mut table,
             &source.name,
             &gap,
             &successes,
@@ -38,7 +38,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             start,
         );
     }
-    output.evidence = Some(gaps::table(rows));
+    output.evidence = Some(table);
     Ok(Some(output))
 }
 
@@ -50,8 +50,10 @@ pub(super) fn gap(successes: &[&Backup], ctx: &CheckCtx<'_>) -> Gap {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::backup::testing::{backup, run_check, H};
-    use crate::model::Status;
+    use crate::checks::backup::testing::{backup, output, run_check, H};
+    use crate::checks::testing::flags;
+    use crate::model::evidence::kinds;
+    use crate::model::{Cell, Status};
 
     #[test]
     fn a_gap_of_exactly_the_rpo_passes_and_a_longer_one_fails() {
@@ -101,5 +103,30 @@ mod tests {
     #[test]
     fn no_backup_rows_no_subject() {
         assert!(crate::checks::backup::testing::output(super::run, vec![], vec![]).is_none());
+    }
+
+    #[test]
+    fn failed_and_partial_runs_offend_and_the_gap_and_backups_do_not() {
+        let (_, mut failed) = backup("s", 5 * H);
+        failed.status = "failure".to_string();
+        let rows = vec![
+            backup("s", -2 * H),
+            backup("s", 2 * H),
+            ("s".to_string(), failed),
+        ];
+        let output = output(super::run, rows, vec![]).expect("subjects");
+        let table = output.evidence.as_ref().expect("table");
+        let kinds_of: Vec<&Cell> = table.rows.iter().map(|row| &row.cells[1]).collect();
+        let text = |s: &str| Cell::Text(s.to_string());
+        assert_eq!(
+            kinds_of,
+            [
+                &text(kinds::LONGEST_GAP),
+                &text(kinds::BEFORE_PERIOD),
+                &text(kinds::BACKUP),
+                &text("failure"),
+            ]
+        );
+        assert_eq!(flags(&output), [false, false, false, true]);
     }
 }

@@ -2,7 +2,7 @@
 //! not be read (SPEC §12). The rejected rows themselves are in `rejected.csv`.
 
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
-use crate::model::{Cell, CheckId, EvidenceTable};
+use crate::model::{columns, Cell, CheckId, EvidenceTable};
 
 pub fn run(ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     if ctx.files.is_empty() {
@@ -45,10 +45,16 @@ pub fn run(ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
             ]
         })
         .collect();
-    let table = EvidenceTable {
-        columns: vec!["path", "kind", "format", "rows", "rejected_rows"],
+    let table = EvidenceTable::unjudged(
+        &[
+            columns::PATH,
+            columns::KIND,
+            columns::FORMAT,
+            columns::ROWS,
+            columns::REJECTED_ROWS,
+        ],
         rows,
-    };
+    );
     Some(CheckOutput {
         findings,
         evidence: Some(table),

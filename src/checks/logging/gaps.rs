@@ -4,7 +4,7 @@
 
 use crate::checks::audit::AuditFacts;
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
-use crate::model::{Cell, CheckId, EvidenceTable};
+use crate::model::{columns, Cell, CheckId, EvidenceTable};
 use crate::period::format_utc;
 
 const HOUR: f64 = 3_600_000.0;
@@ -15,7 +15,13 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     }
     let limit_ms = ctx.policy.max_log_gap;
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        columns::SOURCE,
+        columns::START,
+        columns::END,
+        columns::HOURS,
+        columns::EVENTS_IN_PERIOD,
+    ]);
     for (source, gaps) in &facts.sources {
         let (from, to) = gaps.longest(facts.start, facts.end);
         let hours = (to - from) as f64 / HOUR;
@@ -29,25 +35,53 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
                 gaps.events
             )
         };
+        let within_limit = to - from <= limit_ms;
         output.findings.push(ctx.finding(
             CheckId::LoggingGaps,
             source,
-            pass_if(to - from <= limit_ms),
+            pass_if(within_limit),
             Some(hours),
             Some(limit_ms as f64 / HOUR),
             detail,
         ));
-        rows.push(vec![
-            Cell::Text(source.clone()),
-            Cell::Time(from),
-            Cell::Time(to),
-            Cell::Hours(hours),
-            Cell::Count(gaps.events),
-        ]);
+        table.push(
+            vec![
+                Cell::Text(source.clone()),
+                Cell::Time(from),
+                Cell::Time(to),
+                Cell::Hours(hours),
+                Cell::Count(gaps.events),
+            ],
+            !within_limit,
+        );
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec!["source", "start", "end", "hours", "events_in_period"],
-        rows,
-    });
+    output.evidence = Some(table);
     Some(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::audit::gaps::GapTracker;
+    use crate::checks::testing::{flags, Fixture, H};
+
+    #[test]
+    fn a_row_offends_when_its_silence_is_longer_than_the_limit() {
+        let mut fixture = Fixture::day();
+        fixture.policy.max_log_gap = 2 * H;
+        let mut facts = fixture.audit_facts();
+        let start = facts.start;
+        // `edge`: every 2 h from 2 h to 22 h, so every silence is exactly the limit.
+        let mut edge = GapTracker::default();
+        (1..=11).for_each(|i| edge.add(start + 2 * i * H));
+        // `late`: one event at 1 h, then silent for 23 h.
+        let mut late = GapTracker::default();
+        late.add(start + H);
+        facts.sources.insert("edge".to_string(), edge);
+        facts.sources.insert("late".to_string(), late);
+        facts
+            .sources
+            .insert("silent".to_string(), GapTracker::default());
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [false, true, true]);
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::checks::audit::AuditFacts;
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
-use crate::model::{Cell, CheckId, EvidenceTable, Status};
+use crate::model::{columns, Cell, CheckId, EvidenceTable, Status};
 
 pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
     if facts.chains.is_empty() {
@@ -58,9 +58,31 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
             ]
         }));
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec!["file", "line", "reason"],
+    // Only broken links are listed: every row offends.
+    output.evidence = Some(EvidenceTable::offending(
+        &[columns::FILE, columns::LINE, columns::REASON],
         rows,
-    });
+    ));
     Some(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{flags, Fixture};
+    use crate::ingest::audit::ChainLinks;
+
+    #[test]
+    fn every_row_offends_only_broken_links_are_listed() {
+        let fixture = Fixture::day();
+        let mut facts = fixture.audit_facts();
+        let chain = ChainLinks {
+            count: 6,
+            carries: true,
+            broken: vec![(3, "prev_hash mismatch".to_string())],
+            absent: vec![(5, 6)],
+        };
+        facts.chains.insert("audit.ndjson".to_string(), chain);
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        assert_eq!(flags(&output), [true, true, true]);
+    }
 }

@@ -13,6 +13,7 @@ use super::{Maintenance, Window};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::config::{format_duration, Policy};
 use crate::error::Error;
+use crate::model::columns::*;
 use crate::model::{Cell, CheckId, EvidenceTable, Millis};
 use crate::period::{first_instant_at_or_after, to_local, Period};
 
@@ -27,7 +28,15 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     let hours = business_intervals(ctx.period, ctx.policy);
     let limit = ctx.policy.maintenance_business_hours_max as f64 / MINUTE;
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        SERVICE,
+        START,
+        END,
+        MINUTES_IN_BUSINESS_HOURS,
+        REFERENCE,
+        PATH,
+        LINE,
+    ]);
     for service in subjects {
         let scheduled: Vec<&Window> = maintenance
             .of(service, ctx)
@@ -72,29 +81,22 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
             if inside == 0 {
                 continue;
             }
-            rows.push(vec![
-                Cell::Text(service.to_string()),
-                Cell::Time(span.0),
-                Cell::Time(span.1),
-                Cell::Minutes(inside as f64 / MINUTE),
-                Cell::Text(w.window.reference.clone()),
-                Cell::Text(w.path.clone()),
-                Cell::Count(w.line),
-            ]);
+            // Every listed window is scheduled maintenance inside business hours.
+            table.push(
+                vec![
+                    Cell::Text(service.to_string()),
+                    Cell::Time(span.0),
+                    Cell::Time(span.1),
+                    Cell::Minutes(inside as f64 / MINUTE),
+                    Cell::Text(w.window.reference.clone()),
+                    Cell::Text(w.path.clone()),
+                    Cell::Count(w.line),
+                ],
+                minutes > limit,
+            );
         }
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "service",
-            "start",
-            "end",
-            "minutes_in_business_hours",
-            "reference",
-            "path",
-            "line",
-        ],
-        rows,
-    });
+    output.evidence = Some(table);
     Ok(Some(output))
 }
 

@@ -7,6 +7,7 @@ use super::{Maintenance, Window};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::config::format_duration;
 use crate::error::Error;
+use crate::model::columns::*;
 use crate::model::{Cell, CheckId, EvidenceTable};
 
 const HOUR: f64 = 3_600_000.0;
@@ -18,7 +19,17 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         return Ok(None);
     }
     let mut output = CheckOutput::default();
-    let mut rows = Vec::new();
+    let mut table = EvidenceTable::new(&[
+        SERVICE,
+        START,
+        END,
+        ANNOUNCED_AT,
+        NOTICE_HOURS,
+        VERDICT,
+        REFERENCE,
+        PATH,
+        LINE,
+    ]);
     for service in subjects {
         let windows: Vec<&Window> = maintenance.of(service, ctx).collect();
         let starting: Vec<&&Window> = windows
@@ -51,42 +62,33 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
                 Some(_) => "late",
             };
             let counted = window.start >= ctx.period.start;
-            rows.push(vec![
-                Cell::Text(service.to_string()),
-                Cell::Time(window.start),
-                Cell::Time(window.end),
-                window.announced_at.map_or(Cell::Empty, Cell::Time),
-                window.announced_at.map_or(Cell::Empty, |at| {
-                    Cell::Hours((window.start - at) as f64 / HOUR)
-                }),
-                Cell::Text(
-                    if counted {
-                        verdict
-                    } else {
-                        "started_before_period"
-                    }
-                    .to_string(),
-                ),
-                Cell::Text(window.reference.clone()),
-                Cell::Text(w.path.clone()),
-                Cell::Count(w.line),
-            ]);
+            let offends = counted && !window.scheduled;
+            table.push(
+                vec![
+                    Cell::Text(service.to_string()),
+                    Cell::Time(window.start),
+                    Cell::Time(window.end),
+                    window.announced_at.map_or(Cell::Empty, Cell::Time),
+                    window.announced_at.map_or(Cell::Empty, |at| {
+                        Cell::Hours((window.start - at) as f64 / HOUR)
+                    }),
+                    Cell::Text(
+                        if counted {
+                            verdict
+                        } else {
+                            "started_before_period"
+                        }
+                        .to_string(),
+                    ),
+                    Cell::Text(window.reference.clone()),
+                    Cell::Text(w.path.clone()),
+                    Cell::Count(w.line),
+                ],
+                offends,
+            );
         }
     }
-    output.evidence = Some(EvidenceTable {
-        columns: vec![
-            "service",
-            "start",
-            "end",
-            "announced_at",
-            "notice_hours",
-            "verdict",
-            "reference",
-            "path",
-            "line",
-        ],
-        rows,
-    });
+    output.evidence = Some(table);
     Ok(Some(output))
 }
 

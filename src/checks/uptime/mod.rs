@@ -16,7 +16,7 @@ use super::{table_error, CheckCtx, Family};
 use crate::config::InputKind;
 use crate::error::Error;
 use crate::model::{
-    Cell, DailyAvailability, Incident, MaintenanceWindow, Millis, ServiceAvailability,
+    columns, Cell, DailyAvailability, Incident, MaintenanceWindow, Millis, ServiceAvailability,
 };
 use timeline::{Coverage, Sample, Segment, State};
 
@@ -28,13 +28,13 @@ type Locations = BTreeMap<String, Vec<String>>;
 
 /// The evidence columns of both uptime checks.
 const COLUMNS: [&str; 7] = [
-    "service",
-    "kind",
-    "start",
-    "end",
-    "duration_seconds",
-    "locations",
-    "reference",
+    columns::SERVICE,
+    columns::KIND,
+    columns::START,
+    columns::END,
+    columns::DURATION_SECONDS,
+    columns::LOCATIONS,
+    columns::REFERENCE,
 ];
 
 /// The family's timelines: one per service with probes, by service.

@@ -9,7 +9,7 @@ use crate::config::Policy;
 use crate::model::evidence::{columns, kinds};
 use crate::model::{
     apply_waivers, assess_attestations, Assessment, Attestation, AttestationKind, Cell, CheckId,
-    ControlRow, ControlStatus, EvidenceTable, Finding, MissingColumn, OffendingRule, Organisation,
+    ControlRow, ControlStatus, EvidenceTable, Finding, MissingColumn, Organisation,
     ServiceAvailability, SourceBackups, Status, StatusCounts, Unit, Waiver, WaiverState,
 };
 use crate::period::Period;
@@ -366,101 +366,80 @@ fn rows_are_grouped_by_check_and_not_evaluated_rows_by_reason() {
     assert_eq!(reasons[0].findings[0].check, CheckId::LoggingGaps);
 }
 
-fn hours_table(names: [&'static str; 2], hours: &[f64]) -> EvidenceTable {
-    EvidenceTable {
-        columns: names.to_vec(),
-        rows: hours
-            .iter()
-            .enumerate()
-            .map(|(i, h)| vec![Cell::Text(format!("row {i}")), Cell::Hours(*h)])
-            .collect(),
+/// A table of `(name, hours)` rows, each with the flag its check set.
+fn hours_table(names: [&'static str; 2], rows: &[(f64, bool)]) -> EvidenceTable {
+    let mut table = EvidenceTable::new(&names);
+    for (i, (hours, offending)) in rows.iter().enumerate() {
+        table.push(
+            vec![Cell::Text(format!("row {i}")), Cell::Hours(*hours)],
+            *offending,
+        );
     }
+    table
 }
 
 #[test]
-fn offending_rows_over_the_checks_limit_are_decided_here() {
+fn offending_rows_are_the_rows_the_check_flagged() {
     let mut assessment = assessment();
-    assessment.policy.leaver_deactivation_max = 24 * HOUR;
+    // The flags, not the policy: a limit that would judge otherwise changes nothing.
+    assessment.policy.leaver_deactivation_max = 100 * HOUR;
     assessment.evidence.insert(
         CheckId::AccessLeaverDeactivation,
-        hours_table([columns::ACTOR, columns::HOURS], &[3.0, 24.0, 24.01, 30.0]),
+        hours_table(
+            [columns::ACTOR, columns::HOURS],
+            &[(3.0, false), (24.0, false), (24.01, true), (30.0, true)],
+        ),
     );
-    let offending = assessment
-        .offending_rows(CheckId::AccessLeaverDeactivation)
-        .expect("columns");
-    // Within the limit passes, as the check judges it.
+    let offending = assessment.offending_rows(CheckId::AccessLeaverDeactivation);
     assert_eq!(offending.flags, [false, false, true, true]);
     assert_eq!(offending.count(), 2);
     assert_eq!(offending.rows[0][0], Cell::Text("row 2".to_string()));
+    assert!(!offending.is_offending(1) && offending.is_offending(2));
+    assert!(!offending.is_offending(4), "no such row");
 
-    // A check that writes only offending events, and one without evidence.
+    // A table of offending events, one of unjudged workings, and no table at all.
+    let text = |s: &str| Cell::Text(s.to_string());
     assessment.evidence.insert(
         CheckId::AccessMfa,
-        hours_table([columns::ACTOR, columns::NOTE], &[1.0, 2.0]),
+        EvidenceTable::offending(
+            &[columns::ACTOR, columns::NOTE],
+            vec![vec![text("a"), text("x")], vec![text("b"), text("y")]],
+        ),
     );
+    assert_eq!(assessment.offending_rows(CheckId::AccessMfa).count(), 2);
+    assessment.evidence.insert(
+        CheckId::UptimeAvailability,
+        EvidenceTable::unjudged(&[columns::SERVICE], vec![vec![text("api")]]),
+    );
+    let unjudged = assessment.offending_rows(CheckId::UptimeAvailability);
     assert_eq!(
-        assessment
-            .offending_rows(CheckId::AccessMfa)
-            .expect("ok")
-            .count(),
-        2
+        (unjudged.flags.as_slice(), unjudged.count()),
+        (&[false][..], 0)
     );
-    assert_eq!(
-        assessment
-            .offending_rows(CheckId::LoggingGaps)
-            .expect("ok")
-            .count(),
-        0
-    );
-    assert_eq!(
-        assessment.offending_rule(CheckId::UptimeAvailability),
-        OffendingRule::NotJudged
-    );
+    assert_eq!(assessment.offending_rows(CheckId::LoggingGaps).count(), 0);
 }
 
 #[test]
-fn support_accesses_offend_without_a_ticket_or_when_only_offending_ones_are_listed() {
+fn a_support_access_offends_by_its_flag_not_by_its_ticket_cell() {
     let mut assessment = assessment();
     let text = |s: &str| Cell::Text(s.to_string());
-    assessment.evidence.insert(
-        CheckId::AccessSupportTicket,
-        EvidenceTable {
-            columns: vec![columns::ACTOR, columns::TICKET],
-            rows: vec![
-                vec![text("alice"), text("OPS-1")],
-                vec![text("bob"), text("")],
-                vec![text("carol"), Cell::Empty],
-            ],
-        },
-    );
-    let offending = assessment
-        .offending_rows(CheckId::AccessSupportTicket)
-        .expect("ok");
-    assert_eq!(offending.flags, [false, true, true]);
-    assert!(!offending.is_offending(0) && offending.is_offending(1));
-    // A monthly pack's table has no ticket column: it lists offending events only.
-    assessment.evidence.insert(
-        CheckId::AccessSupportTicket,
-        EvidenceTable {
-            columns: vec![columns::ACTOR, columns::NOTE],
-            rows: vec![vec![text("bob"), text("no ticket")]],
-        },
-    );
-    let offending = assessment
-        .offending_rows(CheckId::AccessSupportTicket)
-        .expect("ok");
-    assert_eq!(offending.flags, [true]);
+    let mut table = EvidenceTable::new(&[columns::ACTOR, columns::TICKET]);
+    table.push(vec![text("alice"), text("OPS-1")], false);
+    table.push(vec![text("bob"), text("")], true);
+    // Not flagged: the model does not judge the empty cell itself.
+    table.push(vec![text("carol"), Cell::Empty], false);
+    assessment
+        .evidence
+        .insert(CheckId::AccessSupportTicket, table);
+    let offending = assessment.offending_rows(CheckId::AccessSupportTicket);
+    assert_eq!(offending.flags, [false, true, false]);
 }
 
 #[test]
 fn a_renamed_column_is_an_error_not_a_blank() {
-    let mut assessment = assessment();
-    assessment.evidence.insert(
-        CheckId::LoggingGaps,
-        hours_table([columns::SOURCE, "silence_hours"], &[30.0]),
-    );
-    let error = assessment
-        .offending_rows(CheckId::LoggingGaps)
+    let table = hours_table([columns::SOURCE, "silence_hours"], &[(30.0, true)]);
+    let error = table
+        .column(columns::HOURS)
         .expect_err("the hours column is missing");
     assert_eq!(
         error,
@@ -473,7 +452,6 @@ fn a_renamed_column_is_an_error_not_a_blank() {
         error.to_string(),
         "no column `hours` (the table has source, silence_hours)"
     );
-    let table = &assessment.evidence[&CheckId::LoggingGaps];
     assert_eq!(table.column(columns::SOURCE), Ok(0));
     assert!(!table.has_column(columns::HOURS));
 }
@@ -494,23 +472,20 @@ fn failed_backup_runs_take_outcome_and_repository_from_the_rpo_evidence() {
             text(repository),
         ]
     };
-    assessment.evidence.insert(
-        CheckId::BackupRpo,
-        EvidenceTable {
-            columns: vec![
-                columns::SOURCE,
-                columns::KIND,
-                columns::START,
-                columns::END,
-                columns::REPOSITORY,
-            ],
-            rows: vec![
-                // A successful backup starting at the same instant is not the run.
-                row(kinds::BACKUP, 10 * HOUR, 11 * HOUR, "main"),
-                row("partial", 10 * HOUR, 12 * HOUR, "offsite"),
-            ],
-        },
-    );
+    assessment.evidence.insert(CheckId::BackupRpo, {
+        let mut table = EvidenceTable::new(&[
+            columns::SOURCE,
+            columns::KIND,
+            columns::START,
+            columns::END,
+            columns::REPOSITORY,
+        ]);
+        // A successful backup starting at the same instant is not the run: the
+        // check flags only the failed or partial run.
+        table.push(row(kinds::BACKUP, 10 * HOUR, 11 * HOUR, "main"), false);
+        table.push(row("partial", 10 * HOUR, 12 * HOUR, "offsite"), true);
+        table
+    });
     let runs = assessment.failed_backup_runs().expect("columns");
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0].outcome, Some("partial"));

@@ -46,7 +46,10 @@ pub(super) fn rename(names: &Names, scoped: &mut Assessment, declarations: &mut 
         .findings
         .sort_by(|a, b| (a.check.as_str(), &a.subject).cmp(&(b.check.as_str(), &b.subject)));
     for table in scoped.evidence.values_mut() {
-        table.rows.sort_by(|a, b| first_text(a).cmp(first_text(b)));
+        // Each row's offending flag moves with it.
+        table
+            .rows
+            .sort_by(|a, b| first_text(&a.cells).cmp(first_text(&b.cells)));
     }
     scoped.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     scoped.rejected.sort();
@@ -71,7 +74,7 @@ fn each_text_mut(
         f(&mut finding.detail);
     }
     for table in scoped.evidence.values_mut() {
-        for cell in table.rows.iter_mut().flatten() {
+        for cell in table.rows.iter_mut().flat_map(|row| &mut row.cells) {
             if let Cell::Text(text) = cell {
                 f(text);
             }
@@ -134,7 +137,7 @@ pub(super) fn each_text(assessment: &Assessment, f: &mut dyn FnMut(&str)) {
         }
     }
     for table in assessment.evidence.values() {
-        for cell in table.rows.iter().flatten() {
+        for cell in table.rows.iter().flat_map(|row| &row.cells) {
             if let Cell::Text(text) = cell {
                 f(text);
             }

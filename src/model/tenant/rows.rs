@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::TenantScope;
 use crate::model::{
-    Assessment, Cell, CheckId, EvidenceTable, Finding, Status, Unit, Waiver, WaiverEntry,
+    columns, Assessment, Cell, CheckId, EvidenceTable, Finding, Status, Unit, Waiver, WaiverEntry,
 };
 
 /// What `rejected.csv` says instead of a rejected row's reason: the reason quotes the
@@ -17,7 +17,15 @@ pub const REASON_WITHHELD: &str =
 
 /// The columns of the tenant's support-access evidence (`evidence/access.support_ticket.csv`).
 const SUPPORT_COLUMNS: [&str; 9] = [
-    "subject", "time", "actor", "role", "target", "ticket", "note", "file", "line",
+    columns::SUBJECT,
+    columns::TIME,
+    columns::ACTOR,
+    columns::ROLE,
+    columns::TARGET,
+    columns::TICKET,
+    columns::NOTE,
+    columns::FILE,
+    columns::LINE,
 ];
 
 pub struct Filter<'a> {
@@ -132,9 +140,9 @@ impl Filter<'_> {
         kept.extend(added);
     }
 
-    /// The rows of `table` that name no other tenant, without the `ip` column. Rows
-    /// dropped only for being in another tenant while their subject stays are counted
-    /// in `unlisted`, by check and subject.
+    /// The rows of `table` that name no other tenant, without the `ip` column, each
+    /// with its offending flag. Rows dropped only for being in another tenant while
+    /// their subject stays are counted in `unlisted`, by check and subject.
     fn evidence_table(
         &self,
         check: CheckId,
@@ -142,13 +150,18 @@ impl Filter<'_> {
         unlisted: &mut BTreeMap<(CheckId, String), usize>,
     ) -> EvidenceTable {
         let column = |name: &str| table.columns.iter().position(|c| *c == name);
-        let (subject_at, tenant_at, ip_at) = (column("subject"), column("tenant"), column("ip"));
+        let (subject_at, tenant_at, ip_at) = (
+            column(columns::SUBJECT),
+            column(columns::TENANT),
+            column(columns::IP),
+        );
         let text_at = |row: &[Cell], index: Option<usize>| match index.and_then(|i| row.get(i)) {
             Some(Cell::Text(text)) => Some(text.clone()),
             _ => None,
         };
-        let mut rows = Vec::new();
-        for row in &table.rows {
+        let mut scoped = EvidenceTable::new(&without(&table.columns, ip_at));
+        for evidence_row in &table.rows {
+            let row = &evidence_row.cells;
             let subject = text_at(row, subject_at);
             if subject
                 .as_deref()
@@ -163,31 +176,23 @@ impl Filter<'_> {
                         && matches!(cell, Cell::Text(text) if self.names_another_tenant(text))
                 });
             if in_scope {
-                rows.push(without(row, ip_at));
+                scoped.push(without(row, ip_at), evidence_row.offending);
             } else if let Some(subject) = subject {
                 *unlisted.entry((check, subject)).or_insert(0) += 1;
             }
         }
-        EvidenceTable {
-            columns: without(&table.columns, ip_at),
-            rows,
-        }
+        scoped
     }
 
     /// Every support access to the tenant, with its ticket: the answer to "who of your
-    /// staff entered our tenant, and why".
+    /// staff entered our tenant, and why". An access without a ticket offends.
     fn support_table(&self) -> EvidenceTable {
         let text = |s: &str| Cell::Text(s.to_string());
-        let rows = self
-            .scope
-            .support
-            .iter()
-            .map(|access| {
-                let note = if access.ticket.is_empty() {
-                    "no ticket"
-                } else {
-                    ""
-                };
+        let mut table = EvidenceTable::new(&SUPPORT_COLUMNS);
+        for access in &self.scope.support {
+            let without_ticket = access.ticket.is_empty();
+            let note = if without_ticket { "no ticket" } else { "" };
+            table.push(
                 vec![
                     text(self.tenant()),
                     Cell::Time(access.time),
@@ -198,13 +203,11 @@ impl Filter<'_> {
                     text(note),
                     text(&access.file),
                     Cell::Count(access.line),
-                ]
-            })
-            .collect();
-        EvidenceTable {
-            columns: SUPPORT_COLUMNS.to_vec(),
-            rows,
+                ],
+                without_ticket,
+            );
         }
+        table
     }
 
     /// Platform-wide parts: backup sources, services, incidents, maintenance windows,

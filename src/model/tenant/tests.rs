@@ -166,9 +166,9 @@ fn platform() -> Assessment {
     let mut evidence = BTreeMap::new();
     evidence.insert(
         BackupRpo,
-        EvidenceTable {
-            columns: vec!["source", "kind", "repository", "path"],
-            rows: vec![
+        EvidenceTable::unjudged(
+            &["source", "kind", "repository", "path"],
+            vec![
                 vec![
                     text("acme-db"),
                     text("backup"),
@@ -188,13 +188,13 @@ fn platform() -> Assessment {
                     text("evidence/ledger.csv"),
                 ],
             ],
-        },
+        ),
     );
     evidence.insert(
         AccessMfa,
-        EvidenceTable {
-            columns: EVENT_COLUMNS.to_vec(),
-            rows: vec![
+        EvidenceTable::offending(
+            &EVENT_COLUMNS,
+            vec![
                 event_row(
                     "bob@globex.example",
                     "bob@globex.example",
@@ -205,27 +205,27 @@ fn platform() -> Assessment {
                 event_row("r.patel", "r.patel", "", "", "role admin, no MFA"),
                 event_row("r.patel", "r.patel", "globex", "", "role admin, no MFA"),
             ],
-        },
+        ),
     );
     evidence.insert(
         AccessSupportTicket,
-        EvidenceTable {
-            columns: EVENT_COLUMNS.to_vec(),
-            rows: vec![event_row(
+        EvidenceTable::offending(
+            &EVENT_COLUMNS,
+            vec![event_row(
                 "acme",
                 "j.chen",
                 "acme",
                 "ann@acme.example",
                 "no ticket",
             )],
-        },
+        ),
     );
     evidence.insert(
         AccessLeaverDeactivation,
-        EvidenceTable {
-            columns: vec!["actor", "left_at", "deactivated_by"],
-            rows: vec![vec![text("l.moreau"), Cell::Time(1), text("s.lindqvist")]],
-        },
+        EvidenceTable::unjudged(
+            &["actor", "left_at", "deactivated_by"],
+            vec![vec![text("l.moreau"), Cell::Time(1), text("s.lindqvist")]],
+        ),
     );
     let waivers = crate::model::apply_waivers(
         &mut findings,
@@ -438,12 +438,15 @@ fn support_ticket_keeps_the_tenants_row_and_lists_every_access_with_its_ticket()
         ["subject", "time", "actor", "role", "target", "ticket", "note", "file", "line"]
     );
     assert_eq!(table.rows.len(), 2);
-    assert_eq!(table.rows[0][5], text(""));
-    assert_eq!(table.rows[0][6], text("no ticket"));
-    assert_eq!(table.rows[1][5], text("SUP-1"));
+    assert_eq!(table.rows[0].cells[5], text(""));
+    assert_eq!(table.rows[0].cells[6], text("no ticket"));
+    assert_eq!(table.rows[1].cells[5], text("SUP-1"));
+    // The access without a ticket offends; the one with a ticket does not.
+    let flags: Vec<bool> = table.rows.iter().map(|row| row.offending).collect();
+    assert_eq!(flags, [true, false]);
     // The tenant's own user keeps the name; staff do not.
-    assert_eq!(table.rows[0][4], text("ann@acme.example"));
-    assert!(matches!(&table.rows[0][2], Cell::Text(t) if t.starts_with("staff-")));
+    assert_eq!(table.rows[0].cells[4], text("ann@acme.example"));
+    assert!(matches!(&table.rows[0].cells[2], Cell::Text(t) if t.starts_with("staff-")));
 }
 
 #[test]
@@ -488,7 +491,7 @@ fn staff_become_pseudonyms_numbered_in_the_sorted_order_of_the_names_the_pack_me
     assert_eq!(leaver.subject, "staff-3");
     assert!(leaver.detail.ends_with("by staff-5"), "{}", leaver.detail);
     let deactivation = &scoped.evidence[&CheckId::AccessLeaverDeactivation];
-    assert_eq!(deactivation.rows[0][2], text("staff-5"));
+    assert_eq!(deactivation.rows[0].cells[2], text("staff-5"));
     let approvers: Vec<&str> = scoped
         .waivers
         .iter()
@@ -537,6 +540,40 @@ fn evidence_rows_in_another_tenant_go_are_counted_and_ip_addresses_are_dropped()
         patel.detail
     );
     assert!(!all_text(&scoped).contains("192.0.2.51"));
+}
+
+#[test]
+fn offending_flags_stay_with_their_rows_when_rows_go_are_sorted_and_ip_is_dropped() {
+    let mut platform = platform();
+    let mut table = EvidenceTable::new(&["actor", "ip", "note"]);
+    table.push(
+        vec![text("zeta"), text("192.0.2.7"), text("on time")],
+        false,
+    );
+    table.push(
+        vec![text("bob@globex.example"), text(""), text("late")],
+        true,
+    );
+    table.push(vec![text("alpha"), text(""), text("late")], true);
+    platform
+        .evidence
+        .insert(CheckId::AccessLeaverDeactivation, table);
+    let scope = TenantScope::new("acme", tenancy(), &platform).expect("acme is known");
+    let scoped = platform.scoped_to(&scope, &Catalog::built_in().expect("catalogue"));
+    let table = &scoped.evidence[&CheckId::AccessLeaverDeactivation];
+    assert_eq!(table.columns, ["actor", "note"]);
+    let rows: Vec<(&Cell, bool)> = table
+        .rows
+        .iter()
+        .map(|row| (&row.cells[1], row.offending))
+        .collect();
+    assert_eq!(rows, [(&text("late"), true), (&text("on time"), false)]);
+    assert_eq!(
+        scoped
+            .offending_rows(CheckId::AccessLeaverDeactivation)
+            .flags,
+        [true, false]
+    );
 }
 
 #[test]

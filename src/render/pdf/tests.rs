@@ -426,10 +426,11 @@ fn assessment_with_backups() -> Assessment {
             ]
         })
         .collect();
+    // Failed and partial runs are the rows `backup.rpo` flags.
     assessment.evidence.insert(
         BackupRpo,
-        EvidenceTable {
-            columns: vec![
+        EvidenceTable::offending(
+            &[
                 "source",
                 "kind",
                 "start",
@@ -442,7 +443,7 @@ fn assessment_with_backups() -> Assessment {
                 "line",
             ],
             rows,
-        },
+        ),
     );
     assessment
 }
@@ -633,12 +634,12 @@ fn assessment_with_access() -> Assessment {
         .collect();
     assessment.evidence.insert(
         AccessMfa,
-        EvidenceTable {
-            columns: vec![
+        EvidenceTable::offending(
+            &[
                 "subject", "time", "actor", "tenant", "target", "ip", "note", "file", "line",
             ],
-            rows: logins,
-        },
+            logins,
+        ),
     );
     let leaver = |actor: &str, left: i64, hours: f64, line: u64| {
         vec![
@@ -651,24 +652,21 @@ fn assessment_with_access() -> Assessment {
             EvidenceCell::Count(line),
         ]
     };
-    assessment.evidence.insert(
-        AccessLeaverDeactivation,
-        EvidenceTable {
-            columns: vec![
-                "actor",
-                "left_at",
-                "deactivated_at",
-                "hours",
-                "deactivated_by",
-                "file",
-                "line",
-            ],
-            rows: vec![
-                leaver("carol", 230, 40.0, 480),
-                leaver("dave", 470, 24.0, 760),
-            ],
-        },
-    );
+    let mut leavers = EvidenceTable::new(&[
+        "actor",
+        "left_at",
+        "deactivated_at",
+        "hours",
+        "deactivated_by",
+        "file",
+        "line",
+    ]);
+    // Over the 24 h limit offends; exactly 24 h does not.
+    leavers.push(leaver("carol", 230, 40.0, 480), true);
+    leavers.push(leaver("dave", 470, 24.0, 760), false);
+    assessment
+        .evidence
+        .insert(AccessLeaverDeactivation, leavers);
     assessment
 }
 
@@ -896,15 +894,15 @@ fn assessment_for_tenant() -> Assessment {
             EvidenceCell::Count(line),
         ]
     };
-    assessment.evidence.insert(
-        CheckId::AccessSupportTicket,
-        EvidenceTable {
-            columns: vec![
-                "subject", "time", "actor", "role", "target", "ticket", "note", "file", "line",
-            ],
-            rows: vec![access("SUP-1", 7), access("", 9)],
-        },
-    );
+    let mut accesses = EvidenceTable::new(&[
+        "subject", "time", "actor", "role", "target", "ticket", "note", "file", "line",
+    ]);
+    accesses.push(access("SUP-1", 7), false);
+    // Without a ticket: offending.
+    accesses.push(access("", 9), true);
+    assessment
+        .evidence
+        .insert(CheckId::AccessSupportTicket, accesses);
     assessment
 }
 
@@ -981,7 +979,7 @@ fn a_renamed_evidence_column_refuses_the_report_instead_of_blanking_a_table() {
     let ip = table.column(crate::model::columns::IP).expect("ip");
     table.columns.remove(ip);
     for row in &mut table.rows {
-        row.remove(ip);
+        row.cells.remove(ip);
     }
     pages(&assessment, &template, &pack()).expect("rendered without the ip column");
 }
@@ -1010,17 +1008,10 @@ fn the_demo_reports_look_up_only_columns_the_checks_write() {
         let assessment = demo(name, tenant);
         let template = Template::built_in(name).expect("template");
         pages(&assessment, &template, &pack()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        for check in assessment.evidence.keys() {
-            assessment
-                .offending_rows(*check)
-                .unwrap_or_else(|e| panic!("{name}: {check}: {e}"));
-        }
         assessment
             .failed_backup_runs()
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         // The demo has offending rows in the tables the PDF lists them from.
-        assert!(assessment
-            .offending_rows(CheckId::AccessMfa)
-            .is_ok_and(|o| o.count() > 0));
+        assert!(assessment.offending_rows(CheckId::AccessMfa).count() > 0);
     }
 }

@@ -2,7 +2,7 @@
 //! rows against their targets and the offending rows of its evidence table.
 //!
 //! Figures, targets, statuses and details come from `assessment.findings`; the listed
-//! rows are the offending rows the model picks ([`crate::model::Assessment::offending_rows`]) from
+//! rows are the rows the check flagged offending ([`crate::model::Assessment::offending_rows`]) in
 //! `assessment.evidence[check]`, in the order of `evidence/<check>.csv`, so the PDF's
 //! first rows are the CSV's first rows. Nothing is measured, compared or counted here.
 //! Columns are looked up by the names in [`crate::model::columns`]; a column the table
@@ -35,7 +35,7 @@ pub struct CheckView {
     pub columns: &'static [EventColumn],
 }
 
-/// How a check's offending rows are spoken of; which rows offend is the model's
+/// How a check's offending rows are spoken of; which rows offend is the check's flag
 /// ([`crate::model::Assessment::offending_rows`]).
 pub enum Offending {
     /// Offending events (`N offending events`).
@@ -220,10 +220,7 @@ fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
 fn offending_rows(layout: &mut Layout, context: &Context, view: &CheckView) {
     let assessment = context.assessment;
     let csv = format!("evidence/{}.csv", view.check);
-    let empty = EvidenceTable {
-        columns: Vec::new(),
-        rows: Vec::new(),
-    };
+    let empty = EvidenceTable::new(&[]);
     let table = assessment.evidence.get(&view.check).unwrap_or(&empty);
     // The columns are resolved before anything is drawn, also when no row offends, so
     // that a renamed column is found by every report that has the table.
@@ -237,10 +234,7 @@ fn offending_rows(layout: &mut Layout, context: &Context, view: &CheckView) {
             }
         }
     }
-    let offending = match assessment.offending_rows(view.check) {
-        Ok(offending) => offending,
-        Err(missing) => return context.missing_column(view.check, &missing),
-    };
+    let offending = assessment.offending_rows(view.check);
     let count = offending.count();
     let (singular, plural) = match &view.offending {
         Offending::Events => ("offending event", "offending events"),

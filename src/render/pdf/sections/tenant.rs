@@ -484,10 +484,6 @@ pub fn support_access(layout: &mut Layout, context: &Context) {
     if let Some(missing) = listed_columns.iter().find_map(|c| table.column(c).err()) {
         return context.missing_column(CheckId::AccessSupportTicket, &missing);
     }
-    let offending = match assessment.offending_rows(CheckId::AccessSupportTicket) {
-        Ok(offending) => offending,
-        Err(missing) => return context.missing_column(CheckId::AccessSupportTicket, &missing),
-    };
     let evidence = Evidence { table };
     let size = 7.0;
     let mut listed = Table::new(vec![
@@ -498,9 +494,10 @@ pub fn support_access(layout: &mut Layout, context: &Context) {
         Column::new("Ticket", 1.0).sized(size),
         Column::new("File:line", 2.1).sized(size),
     ]);
-    for (index, row) in table.rows.iter().enumerate().take(ACCESSES_SHOWN) {
-        // The model says which accesses offend (those without a ticket).
-        let ticket = if offending.is_offending(index) {
+    for evidence_row in table.rows.iter().take(ACCESSES_SHOWN) {
+        let row = &evidence_row.cells;
+        // The check's flag says which accesses offend (those without a ticket).
+        let ticket = if evidence_row.offending {
             Cell::new("none").coloured(colour::RED).bold()
         } else {
             Cell::new(evidence.text(row, columns::TICKET, tz))
