@@ -288,7 +288,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 13);
+    assert_eq!(summary["counts"]["fail"], 14);
     assert_eq!(summary["counts"]["waived"], 2);
     let states: Vec<(&str, &str)> = summary["waivers"]
         .as_array()
