@@ -138,7 +138,9 @@ pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Millis {
     first_instant_at_or_after(midnight, tz)
 }
 
-fn first_instant_at_or_after(local: NaiveDateTime, tz: Tz) -> Millis {
+/// The first instant whose local time is `local` or, where `local` falls in a
+/// daylight-saving gap, the jump itself.
+pub fn first_instant_at_or_after(local: NaiveDateTime, tz: Tz) -> Millis {
     // Daylight-saving gaps are whole minutes and at most a few hours long.
     for minutes in 0..=(26 * 60) {
         let candidate = local + Duration::minutes(minutes);

@@ -1,7 +1,7 @@
 //! How auditpack counts time: [`Millis`], and durations as written in `auditpack.toml`
-//! (`30s`, `5m`, `4h`, `90d`, `2w`, or a sum of them such as `4h15m`; months and years
-//! are refused: their length depends on the date). A leaf: it depends on no other module
-//! of the crate, so every layer can use it. The clock is not here but in `period`.
+//! (`1500ms`, `30s`, `5m`, `4h`, `90d`, `2w`, or a sum of them such as `4h15m`; months and
+//! years are refused: their length depends on the date). A leaf: it depends on no other
+//! module of the crate, so every layer can use it. The clock is not here but in `period`.
 
 /// A UTC instant in milliseconds since the Unix epoch. All computation is on these.
 pub type Millis = i64;
@@ -23,7 +23,7 @@ const UNITS: [(char, Millis); 5] = [
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let expected = || {
         format!(
-            "expected a duration such as `30s`, `5m`, `4h`, `90d`, `2w` or `4h15m`, found `{text}`"
+            "expected a duration such as `1500ms`, `30s`, `5m`, `4h`, `90d`, `2w` or `4h15m`, found `{text}`"
         )
     };
     let trimmed = text.trim();
@@ -32,13 +32,20 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
     }
     let mut total: Millis = 0;
     let mut digits = String::new();
-    for ch in trimmed.chars() {
+    let mut chars = trimmed.chars().peekable();
+    while let Some(ch) = chars.next() {
         if ch.is_ascii_digit() {
             digits.push(ch);
             continue;
         }
-        let Some(&(_, unit_ms)) = UNITS.iter().find(|(unit, _)| *unit == ch) else {
-            return Err(expected());
+        let unit_ms = if ch == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            1
+        } else {
+            let Some(&(_, unit_ms)) = UNITS.iter().find(|(unit, _)| *unit == ch) else {
+                return Err(expected());
+            };
+            unit_ms
         };
         let amount: Millis = digits.parse().map_err(|_| expected())?;
         total = amount
@@ -90,6 +97,9 @@ mod tests {
         assert_eq!(parse_duration("2w"), Ok(14 * 86_400_000));
         assert_eq!(parse_duration("4h15m"), Ok(15_300_000));
         assert_eq!(parse_duration(" 0s "), Ok(0));
+        assert_eq!(parse_duration("1500ms"), Ok(1_500));
+        assert_eq!(parse_duration("1s500ms"), Ok(1_500));
+        assert_eq!(parse_duration("0m"), Ok(0));
     }
 
     #[test]

@@ -174,8 +174,8 @@ fn summary_json_and_junit_xml_show_waivers_and_attestations() {
     assert_eq!(root.attribute("failures"), Some("2"));
     assert_eq!(
         root.attribute("skipped"),
-        Some("16"),
-        "2 waived + 14 not_evaluated"
+        Some("19"),
+        "2 waived + 17 not_evaluated"
     );
     let child = |subject: &str, tag: &str| {
         document
@@ -287,7 +287,7 @@ fn check_exits_0_when_the_only_failing_rows_are_waived() {
     assert!(
         output
             .stdout
-            .contains("20 findings: 2 pass, 4 waived, 14 not_evaluated: PASS"),
+            .contains("23 findings: 2 pass, 4 waived, 17 not_evaluated: PASS"),
         "{}",
         output.stdout
     );
@@ -295,7 +295,7 @@ fn check_exits_0_when_the_only_failing_rows_are_waived() {
     let output = check(&config, true);
     assert_eq!(output.code, 1, "{}", output.stdout);
     assert!(
-        output.stdout.contains("(strict): FAIL (14 failing)"),
+        output.stdout.contains("(strict): FAIL (17 failing)"),
         "{}",
         output.stdout
     );

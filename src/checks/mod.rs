@@ -16,6 +16,7 @@ mod backup;
 mod frame;
 mod inputs;
 mod logging;
+mod maintenance;
 mod monitoring;
 mod registry;
 pub mod tenancy;

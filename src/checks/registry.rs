@@ -3,7 +3,7 @@
 //! line here says what it measures in and how it runs. [`super::run_tables`] and
 //! [`super::complete`] walk this list; nothing else lists checks.
 
-use super::{access, backup, inputs, logging, monitoring, uptime, CheckOutput};
+use super::{access, backup, inputs, logging, maintenance, monitoring, uptime, CheckOutput};
 use super::{audit::AuditFacts, CheckCtx};
 use crate::error::Error;
 use crate::model::{CheckId, Unit};
@@ -32,58 +32,30 @@ const fn check(id: CheckId, unit: Unit, run: Run) -> Check {
 
 use CheckId as Id;
 use Run::{Audit, Files, Tables};
-use Unit::{Count, Days, Hours, Percent};
+use Unit::{Count, Days, Hours, Minutes, Percent};
 
-/// Every check, in `CheckId::ALL` order (a test holds it to that).
+/// Every check, in `CheckId::ALL` order (a test holds it to that): one line each.
+#[rustfmt::skip]
 pub const REGISTRY: &[Check] = &[
-    check(
-        Id::UptimeAvailability,
-        Percent,
-        Tables(uptime::availability::run),
-    ),
-    check(Id::UptimeCoverage, Percent, Tables(uptime::coverage::run)),
-    check(Id::BackupRpo, Hours, Tables(backup::rpo::run)),
-    check(Id::BackupOffsite, Hours, Tables(backup::offsite::run)),
-    check(Id::BackupEncryption, Count, Tables(backup::encryption::run)),
-    check(Id::BackupRetention, Days, Tables(backup::retention::run)),
-    check(
-        Id::BackupRestoreTest,
-        Days,
-        Tables(backup::restore_test::run),
-    ),
-    check(Id::AccessMfa, Count, Audit(access::mfa::run)),
-    check(
-        Id::AccessLeaverLogin,
-        Count,
-        Audit(access::leaver_login::run),
-    ),
-    check(
-        Id::AccessLeaverDeactivation,
-        Hours,
-        Audit(access::leaver_deactivation::run),
-    ),
-    check(
-        Id::AccessSharedCredentialRotation,
-        Hours,
-        Audit(access::shared_credential_rotation::run),
-    ),
-    check(
-        Id::AccessSupportTicket,
-        Count,
-        Audit(access::support_ticket::run),
-    ),
-    check(Id::LoggingIntegrity, Count, Audit(logging::integrity::run)),
-    check(Id::LoggingGaps, Hours, Audit(logging::gaps::run)),
-    check(
-        Id::MonitoringAlertResolution,
-        Hours,
-        Tables(monitoring::alert_resolution::run),
-    ),
-    check(
-        Id::InputsRejectedRows,
-        Count,
-        Files(inputs::rejected_rows::run),
-    ),
+    check(Id::UptimeAvailability,             Percent, Tables(uptime::availability::run)),
+    check(Id::UptimeCoverage,                 Percent, Tables(uptime::coverage::run)),
+    check(Id::BackupRpo,                      Hours,   Tables(backup::rpo::run)),
+    check(Id::BackupOffsite,                  Hours,   Tables(backup::offsite::run)),
+    check(Id::BackupEncryption,               Count,   Tables(backup::encryption::run)),
+    check(Id::BackupRetention,                Days,    Tables(backup::retention::run)),
+    check(Id::BackupRestoreTest,              Days,    Tables(backup::restore_test::run)),
+    check(Id::AccessMfa,                      Count,   Audit(access::mfa::run)),
+    check(Id::AccessLeaverLogin,              Count,   Audit(access::leaver_login::run)),
+    check(Id::AccessLeaverDeactivation,       Hours,   Audit(access::leaver_deactivation::run)),
+    check(Id::AccessSharedCredentialRotation, Hours,   Audit(access::shared_credential_rotation::run)),
+    check(Id::AccessSupportTicket,            Count,   Audit(access::support_ticket::run)),
+    check(Id::LoggingIntegrity,               Count,   Audit(logging::integrity::run)),
+    check(Id::LoggingGaps,                    Hours,   Audit(logging::gaps::run)),
+    check(Id::MonitoringAlertResolution,      Hours,   Tables(monitoring::alert_resolution::run)),
+    check(Id::InputsRejectedRows,             Count,   Files(inputs::rejected_rows::run)),
+    check(Id::MaintenanceNotice,              Count,   Tables(maintenance::notice::run)),
+    check(Id::MaintenanceBusinessHours,       Minutes, Tables(maintenance::business_hours::run)),
+    check(Id::BackupRetentionTiers,           Count,   Tables(backup::retention_tiers::run)),
 ];
 
 /// The registry line of `id`.

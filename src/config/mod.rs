@@ -16,7 +16,7 @@ pub use crate::time::{format_duration, parse_duration};
 pub use declarations::Declarations;
 
 use crate::error::Error;
-pub use crate::model::{Organisation, Policy};
+pub use crate::model::{Organisation, Policy, RetentionTiers, PASSWORD_REQUIREMENTS, TLS_VERSIONS};
 use crate::time::Millis;
 use raw::{RawConfig, RawInput, RawPolicy};
 
@@ -382,6 +382,37 @@ fn validate_policy(raw: RawPolicy, problems: &mut Problems<'_>) -> Policy {
         "alert_resolution_max",
         defaults.alert_resolution_max,
     );
+    let maintenance_business_hours_max = duration(
+        raw.maintenance_business_hours_max,
+        "maintenance_business_hours_max",
+        defaults.maintenance_business_hours_max,
+    );
+    let latency_p95_max = duration(
+        raw.latency_p95_max,
+        "latency_p95_max",
+        defaults.latency_p95_max,
+    );
+    let capacity_step = duration(raw.capacity_step, "capacity_step", defaults.capacity_step);
+    let disk_alert_delay_max = duration(
+        raw.disk_alert_delay_max,
+        "disk_alert_delay_max",
+        defaults.disk_alert_delay_max,
+    );
+    let snapshot_max_age = duration(
+        raw.snapshot_max_age,
+        "snapshot_max_age",
+        defaults.snapshot_max_age,
+    );
+    let cert_min_days_left = duration(
+        raw.cert_min_days_left,
+        "cert_min_days_left",
+        defaults.cert_min_days_left,
+    );
+    if capacity_step <= 0 {
+        problems
+            .list
+            .push("policy.capacity_step: expected a duration above 0s".to_string());
+    }
     if max_sample_gap <= 0 {
         problems
             .list
@@ -426,6 +457,109 @@ fn validate_policy(raw: RawPolicy, problems: &mut Problems<'_>) -> Policy {
         defaults.min_monitoring_coverage_percent,
         false,
     );
+    let trailing_uptime_target_percent = percent(
+        raw.trailing_uptime_target_percent,
+        "trailing_uptime_target_percent",
+        uptime_target_percent,
+        true,
+    );
+    let disk_alert_threshold_percent = percent(
+        raw.disk_alert_threshold_percent,
+        "disk_alert_threshold_percent",
+        defaults.disk_alert_threshold_percent,
+        false,
+    );
+    // Load on the survivors may exceed 100 % of one host (it would not fit): any
+    // positive percentage is a valid limit.
+    let capacity_failover_max_percent = match raw.capacity_failover_max_percent {
+        Some(value) if *value.get_ref() > 0.0 && value.get_ref().is_finite() => *value.get_ref(),
+        Some(value) => {
+            problems.at(
+                value.span(),
+                "policy.capacity_failover_max_percent",
+                format!("expected a percentage above 0, found {}", value.get_ref()),
+            );
+            defaults.capacity_failover_max_percent
+        }
+        None => defaults.capacity_failover_max_percent,
+    };
+    let business_hours = match &raw.business_hours {
+        Some(value) => parse_business_hours(value.get_ref()).unwrap_or_else(|message| {
+            problems.at(value.span(), "policy.business_hours", message);
+            defaults.business_hours
+        }),
+        None => defaults.business_hours,
+    };
+    let business_days = match &raw.business_days {
+        Some(value) => {
+            let mut days = Vec::new();
+            for day in value.get_ref() {
+                match parse_weekday(day) {
+                    Some(d) if !days.contains(&d) => days.push(d),
+                    Some(_) => {}
+                    None => problems.at(
+                        value.span(),
+                        "policy.business_days",
+                        format!("expected days such as `mon`, `tue`, … `sun`, found `{day}`"),
+                    ),
+                }
+            }
+            days
+        }
+        None => defaults.business_days.clone(),
+    };
+    let trailing_months = match &raw.trailing_months {
+        Some(value) if (1..=120).contains(value.get_ref()) => *value.get_ref(),
+        Some(value) => {
+            problems.at(
+                value.span(),
+                "policy.trailing_months",
+                format!("expected 1 to 120 months, found {}", value.get_ref()),
+            );
+            defaults.trailing_months
+        }
+        None => defaults.trailing_months,
+    };
+    let password_require = match &raw.password_require {
+        Some(value) => {
+            for requirement in value.get_ref() {
+                if !PASSWORD_REQUIREMENTS.contains(&requirement.as_str()) {
+                    problems.at(
+                        value.span(),
+                        "policy.password_require",
+                        format!(
+                            "expected some of {}, found `{requirement}`",
+                            PASSWORD_REQUIREMENTS.join(", ")
+                        ),
+                    );
+                }
+            }
+            value.get_ref().clone()
+        }
+        None => defaults.password_require.clone(),
+    };
+    let tls_min_version = match &raw.tls_min_version {
+        Some(value) if TLS_VERSIONS.contains(&value.get_ref().as_str()) => value.get_ref().clone(),
+        Some(value) => {
+            problems.at(
+                value.span(),
+                "policy.tls_min_version",
+                format!(
+                    "expected one of {}, found `{}`",
+                    TLS_VERSIONS.join(", "),
+                    value.get_ref()
+                ),
+            );
+            defaults.tls_min_version.clone()
+        }
+        None => defaults.tls_min_version.clone(),
+    };
+    let tiers = raw.retention_tiers.unwrap_or_default();
+    let retention_tiers = RetentionTiers {
+        daily: tiers.daily.unwrap_or(defaults.retention_tiers.daily),
+        weekly: tiers.weekly.unwrap_or(defaults.retention_tiers.weekly),
+        monthly: tiers.monthly.unwrap_or(defaults.retention_tiers.monthly),
+    };
     Policy {
         uptime_target_percent,
         probe_quorum: raw
@@ -445,7 +579,66 @@ fn validate_policy(raw: RawPolicy, problems: &mut Problems<'_>) -> Policy {
         shared_credential_rotation_max,
         max_log_gap,
         alert_resolution_max,
+        business_hours,
+        business_days,
+        maintenance_business_hours_max,
+        latency_p95_max,
+        trailing_months,
+        trailing_uptime_target_percent,
+        capacity_resource: raw.capacity_resource.unwrap_or(defaults.capacity_resource),
+        capacity_margin_hosts: raw
+            .capacity_margin_hosts
+            .unwrap_or(defaults.capacity_margin_hosts),
+        capacity_failover_max_percent,
+        capacity_step,
+        disk_alert_threshold_percent,
+        disk_alert_delay_max,
+        disk_alert_names: raw.disk_alert_names.unwrap_or(defaults.disk_alert_names),
+        retention_tiers,
+        snapshot_max_age,
+        password_min_length: raw
+            .password_min_length
+            .unwrap_or(defaults.password_min_length),
+        password_require,
+        tls_min_version,
+        cert_min_days_left,
     }
+}
+
+/// `HH:MM-HH:MM`, local, `[start, end)`: minutes after midnight (`24:00` ends a day).
+fn parse_business_hours(text: &str) -> Result<(u32, u32), String> {
+    let expected = || format!("expected local hours such as `08:00-18:00`, found `{text}`");
+    let minutes = |part: &str| -> Option<u32> {
+        let (hours, minutes) = part.trim().split_once(':')?;
+        let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+        (minutes < 60 && hours * 60 + minutes <= 24 * 60).then_some(hours * 60 + minutes)
+    };
+    let (start, end) = text.split_once('-').ok_or_else(expected)?;
+    let (start, end) = (
+        minutes(start).ok_or_else(expected)?,
+        minutes(end).ok_or_else(expected)?,
+    );
+    if start >= end {
+        return Err(format!(
+            "expected the start before the end (hours within one local day), found `{text}`"
+        ));
+    }
+    Ok((start, end))
+}
+
+fn parse_weekday(text: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    let day = match text.trim().to_ascii_lowercase().get(..3)? {
+        "mon" => Mon,
+        "tue" => Tue,
+        "wed" => Wed,
+        "thu" => Thu,
+        "fri" => Fri,
+        "sat" => Sat,
+        "sun" => Sun,
+        _ => return None,
+    };
+    Some(day)
 }
 
 fn validate_input(

@@ -40,6 +40,35 @@ pub struct RawPolicy {
     pub shared_credential_rotation_max: Option<Spanned<String>>,
     pub max_log_gap: Option<Spanned<String>>,
     pub alert_resolution_max: Option<Spanned<String>>,
+    // SPEC §15
+    pub business_hours: Option<Spanned<String>>,
+    pub business_days: Option<Spanned<Vec<String>>>,
+    pub maintenance_business_hours_max: Option<Spanned<String>>,
+    pub latency_p95_max: Option<Spanned<String>>,
+    pub trailing_months: Option<Spanned<u32>>,
+    pub trailing_uptime_target_percent: Option<Spanned<f64>>,
+    pub capacity_resource: Option<String>,
+    pub capacity_margin_hosts: Option<u32>,
+    pub capacity_failover_max_percent: Option<Spanned<f64>>,
+    pub capacity_step: Option<Spanned<String>>,
+    pub disk_alert_threshold_percent: Option<Spanned<f64>>,
+    pub disk_alert_delay_max: Option<Spanned<String>>,
+    pub disk_alert_names: Option<Vec<String>>,
+    pub retention_tiers: Option<RawRetentionTiers>,
+    // SPEC §16
+    pub snapshot_max_age: Option<Spanned<String>>,
+    pub password_min_length: Option<u32>,
+    pub password_require: Option<Spanned<Vec<String>>>,
+    pub tls_min_version: Option<Spanned<String>>,
+    pub cert_min_days_left: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetentionTiers {
+    pub daily: Option<u32>,
+    pub weekly: Option<u32>,
+    pub monthly: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,8 @@ pub enum Unit {
     Hours,
     Days,
     Count,
+    Minutes,
+    Milliseconds,
 }
 
 impl Unit {
@@ -25,14 +27,17 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::Days => "days",
             Unit::Count => "count",
+            Unit::Minutes => "minutes",
+            Unit::Milliseconds => "ms",
         }
     }
 
-    /// Fixed precision of SPEC §9: percentages 4 decimals, hours and days 2, counts 0.
+    /// Fixed precision of SPEC §9 and §15: percentages 4 decimals; hours, days, minutes
+    /// and milliseconds 2; counts 0.
     pub fn decimals(self) -> usize {
         match self {
             Unit::Percent => 4,
-            Unit::Hours | Unit::Days => 2,
+            Unit::Hours | Unit::Days | Unit::Minutes | Unit::Milliseconds => 2,
             Unit::Count => 0,
         }
     }
@@ -71,6 +76,8 @@ pub enum Cell {
     Percent(f64),
     Hours(f64),
     Days(f64),
+    Minutes(f64),
+    Milliseconds(f64),
     Count(u64),
     Empty,
 }

@@ -87,6 +87,17 @@ pub mod columns {
     pub const FORMAT: &str = "format";
     pub const ROWS: &str = "rows";
     pub const REJECTED_ROWS: &str = "rejected_rows";
+
+    // maintenance.*
+    pub const ANNOUNCED_AT: &str = "announced_at";
+    pub const NOTICE_HOURS: &str = "notice_hours";
+    pub const VERDICT: &str = "verdict";
+    pub const MINUTES_IN_BUSINESS_HOURS: &str = "minutes_in_business_hours";
+
+    // backup.retention_tiers
+    pub const TIER: &str = "tier";
+    pub const SLOT: &str = "slot";
+    pub const COVERED_BY_STARTED_AT: &str = "covered_by_started_at";
 }
 
 /// The values of a `backup.rpo` / `backup.offsite` row's [`columns::KIND`] that are the

@@ -32,7 +32,7 @@ pub use figures::{
     AttestationCounts, FailedRun, NotEvaluatedReason, ServiceFigures, ThemeCounts, WaiverCounts,
     ANNEX_A_THEMES,
 };
-pub use policy::Policy;
+pub use policy::{Policy, RetentionTiers, PASSWORD_REQUIREMENTS, TLS_VERSIONS};
 pub use rollup::{roll_up_controls, Control};
 pub use status::{ControlStatus, Status};
 pub use tenant::{

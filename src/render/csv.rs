@@ -46,6 +46,8 @@ pub fn format_cell(cell: &Cell) -> String {
         Cell::Percent(x) => Unit::Percent.format(*x),
         Cell::Hours(x) => Unit::Hours.format(*x),
         Cell::Days(x) => Unit::Days.format(*x),
+        Cell::Minutes(x) => Unit::Minutes.format(*x),
+        Cell::Milliseconds(x) => Unit::Milliseconds.format(*x),
         Cell::Count(n) => n.to_string(),
         Cell::Empty => String::new(),
     }

@@ -14,6 +14,7 @@ pub(super) mod encryption;
 pub(super) mod offsite;
 pub(super) mod restore_test;
 pub(super) mod retention;
+pub(super) mod retention_tiers;
 pub(super) mod rpo;
 
 use std::collections::{BTreeMap, BTreeSet};

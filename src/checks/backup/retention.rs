@@ -74,12 +74,20 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
 
 /// The oldest restorable point at period end among `successes`.
 pub(super) fn oldest<'b>(successes: &[&'b Backup], ctx: &CheckCtx<'_>) -> Option<&'b Backup> {
+    restorable(successes, ctx)
+        .into_iter()
+        .min_by_key(|b| (b.started, b.line))
+}
+
+/// The restorable points at period end among `successes`: started before the period
+/// end, and not expired at or before it.
+pub(super) fn restorable<'b>(successes: &[&'b Backup], ctx: &CheckCtx<'_>) -> Vec<&'b Backup> {
     let end = ctx.period.end;
     successes
         .iter()
         .copied()
         .filter(|b| b.started < end && b.expired.is_none_or(|at| at > end))
-        .min_by_key(|b| (b.started, b.line))
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::{frame, table_error, CheckCtx, Family};
+use super::maintenance::Maintenance;
+use super::{table_error, CheckCtx, Family};
 use crate::config::InputKind;
 use crate::error::Error;
 use crate::model::{
@@ -100,7 +101,11 @@ impl Family for Uptime {
             period.end,
         )?;
         uptime.probed = true;
-        uptime.maintenance = read_maintenance(ctx)?;
+        uptime.maintenance = ctx
+            .family::<Maintenance>()?
+            .touching(period.start, period.end)
+            .cloned()
+            .collect();
         let empty = BTreeMap::new();
         for (service, locations) in &locations_by_service {
             let samples = probes.get(service).unwrap_or(&empty);
@@ -357,53 +362,4 @@ fn add_samples(probes: &mut Probes, service: &str, location: &str, samples: Vec<
             by_location.insert(location.to_string(), samples);
         }
     }
-}
-
-/// Maintenance windows that touch the period, with the verdict on their notice.
-fn read_maintenance(ctx: &CheckCtx<'_>) -> Result<Vec<MaintenanceWindow>, Error> {
-    let Some(frame) = ctx.tables.get(InputKind::Maintenance) else {
-        return Ok(Vec::new());
-    };
-    let (from, to) = (ctx.period.start, ctx.period.end);
-    let start = col("start").cast(DataType::Int64);
-    let end = col("end").cast(DataType::Int64);
-    let frame = frame
-        .clone()
-        .lazy()
-        .filter(start.clone().lt(lit(to)).and(end.clone().gt(lit(from))))
-        .select([
-            col("service"),
-            start,
-            end,
-            col("announced_at").cast(DataType::Int64),
-            col("reference").fill_null(lit("")),
-        ])
-        .sort(
-            ["service", "start", "end"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
-        .map_err(table_error)?;
-    let services = frame::texts(&frame, "service")?;
-    let starts = frame::times(&frame, "start")?;
-    let ends = frame::times(&frame, "end")?;
-    let announced = frame::times(&frame, "announced_at")?;
-    let references = frame::texts(&frame, "reference")?;
-    let notice = ctx.policy.maintenance_notice;
-    let mut windows = Vec::new();
-    for i in 0..frame.height() {
-        let (Some(service), Some(start), Some(end)) = (&services[i], starts[i], ends[i]) else {
-            continue;
-        };
-        let announced_at = announced[i];
-        windows.push(MaintenanceWindow {
-            service: service.clone(),
-            start,
-            end,
-            announced_at,
-            reference: references[i].clone().unwrap_or_default(),
-            scheduled: announced_at.is_some_and(|at| at <= start - notice),
-        });
-    }
-    Ok(windows)
 }

@@ -215,6 +215,8 @@ fn with_unit(value: Option<f64>, unit: Unit) -> String {
             Unit::Percent => format!("{}%", unit.format(value)),
             Unit::Hours => format!("{} h", unit.format(value)),
             Unit::Days => format!("{} days", unit.format(value)),
+            Unit::Minutes => format!("{} min", unit.format(value)),
+            Unit::Milliseconds => format!("{} ms", unit.format(value)),
             Unit::Count => unit.format(value),
         },
     }

@@ -200,7 +200,7 @@ fn findings_table(layout: &mut Layout, view: &CheckView, rows: &[&Finding]) {
             None => finding.detail.clone(),
         };
         let target = match (finding.target, finding.unit) {
-            (Some(target), Unit::Hours | Unit::Days) => {
+            (Some(target), Unit::Hours | Unit::Days | Unit::Minutes | Unit::Milliseconds) => {
                 format!("max {}", with_unit(Some(target), finding.unit))
             }
             (target, unit) => with_unit(target, unit),
@@ -329,6 +329,8 @@ impl Evidence<'_> {
             Some(EvidenceCell::Percent(value)) => with_unit(Some(*value), Unit::Percent),
             Some(EvidenceCell::Hours(value)) => with_unit(Some(*value), Unit::Hours),
             Some(EvidenceCell::Days(value)) => with_unit(Some(*value), Unit::Days),
+            Some(EvidenceCell::Minutes(value)) => with_unit(Some(*value), Unit::Minutes),
+            Some(EvidenceCell::Milliseconds(value)) => with_unit(Some(*value), Unit::Milliseconds),
             Some(EvidenceCell::Count(value)) => value.to_string(),
         }
     }
