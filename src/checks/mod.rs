@@ -13,6 +13,7 @@
 mod access;
 pub mod audit;
 mod backup;
+mod capacity;
 mod frame;
 mod inputs;
 mod logging;

@@ -3,7 +3,9 @@
 //! line here says what it measures in and how it runs. [`super::run_tables`] and
 //! [`super::complete`] walk this list; nothing else lists checks.
 
-use super::{access, backup, inputs, logging, maintenance, monitoring, uptime, CheckOutput};
+use super::{
+    access, backup, capacity, inputs, logging, maintenance, monitoring, uptime, CheckOutput,
+};
 use super::{audit::AuditFacts, CheckCtx};
 use crate::error::Error;
 use crate::model::{CheckId, Unit};
@@ -56,6 +58,8 @@ pub const REGISTRY: &[Check] = &[
     check(Id::MaintenanceNotice,              Count,   Tables(maintenance::notice::run)),
     check(Id::MaintenanceBusinessHours,       Minutes, Tables(maintenance::business_hours::run)),
     check(Id::BackupRetentionTiers,           Count,   Tables(backup::retention_tiers::run)),
+    check(Id::CapacityHeadroom,               Percent, Tables(capacity::headroom::run)),
+    check(Id::MonitoringDiskAlerting,         Count,   Tables(monitoring::disk_alerting::run)),
 ];
 
 /// The registry line of `id`.

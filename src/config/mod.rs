@@ -19,6 +19,7 @@ use crate::error::Error;
 pub use crate::model::{Organisation, Policy, RetentionTiers, PASSWORD_REQUIREMENTS, TLS_VERSIONS};
 use crate::time::Millis;
 use raw::{RawConfig, RawInput, RawPolicy};
+use toml::Spanned;
 
 /// What an `[[input]]` carries: the canonical table it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,10 +31,11 @@ pub enum InputKind {
     Probes,
     Maintenance,
     Alerts,
+    Utilization,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 7] = [
+    pub const ALL: [InputKind; 8] = [
         InputKind::Audit,
         InputKind::Leavers,
         InputKind::Backups,
@@ -41,6 +43,7 @@ impl InputKind {
         InputKind::Probes,
         InputKind::Maintenance,
         InputKind::Alerts,
+        InputKind::Utilization,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl InputKind {
             InputKind::Probes => "probes",
             InputKind::Maintenance => "maintenance",
             InputKind::Alerts => "alerts",
+            InputKind::Utilization => "utilization",
         }
     }
 
@@ -105,14 +109,14 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.as_str() == text)
     }
 
-    /// The kind a native format fills; `None` for the canonical formats (any kind).
-    pub fn native_kind(self) -> Option<InputKind> {
+    /// The kinds a native format fills; empty for the canonical formats (any kind).
+    pub fn native_kinds(self) -> &'static [InputKind] {
         match self {
-            Format::Csv | Format::Ndjson => None,
-            Format::Restic | Format::Borg | Format::Pgbackrest => Some(InputKind::Backups),
-            Format::Prometheus => Some(InputKind::Probes),
-            Format::Alertmanager => Some(InputKind::Alerts),
-            Format::Cloudtrail | Format::Okta => Some(InputKind::Audit),
+            Format::Csv | Format::Ndjson => &[],
+            Format::Restic | Format::Borg | Format::Pgbackrest => &[InputKind::Backups],
+            Format::Prometheus => &[InputKind::Probes, InputKind::Utilization],
+            Format::Alertmanager => &[InputKind::Alerts],
+            Format::Cloudtrail | Format::Okta => &[InputKind::Audit],
         }
     }
 
@@ -146,6 +150,41 @@ pub struct Input {
     /// Applies to every naive time in the input.
     pub timezone: Option<Tz>,
     pub location_label: Option<String>,
+    /// What a `utilization` input of format `prometheus` cannot say itself (SPEC §15);
+    /// `None` for every other input.
+    pub utilization: Option<UtilizationSource>,
+}
+
+/// The `[[input]]` keys of a Prometheus `utilization` input: which resource its series
+/// measure and which labels name the cluster, the host and the mount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UtilizationSource {
+    /// `cpu`, `memory`, `disk`, …: every sample of the input is of this resource.
+    pub resource: String,
+    /// The cluster of every sample (`cluster`), or the label holding it
+    /// (`cluster_label`); neither: the canonical default `default`.
+    pub cluster: ClusterFrom,
+    /// The label naming the host (default `instance`).
+    pub host_label: String,
+    /// The label naming a disk's mount (default `mountpoint`); read for `disk` only.
+    pub mount_label: String,
+    pub scale: Scale,
+}
+
+/// Where a native utilization sample's cluster comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterFrom {
+    Fixed(String),
+    Label(String),
+    Default,
+}
+
+/// How a native utilization value is written: a percentage, or a fraction in 0..1
+/// (`scale = "fraction"`, multiplied by 100 on reading).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Percent,
+    Fraction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -675,19 +714,22 @@ fn validate_input(
         );
     }
     if let (Some(kind), Some(format)) = (kind, format) {
-        if let Some(native_kind) = format.native_kind() {
-            if native_kind != kind {
-                problems.at(
-                    raw.format.span(),
-                    &format!("{entry}.format"),
-                    format!(
-                        "format `{}` holds `{}` evidence, not `{}`",
-                        format.as_str(),
-                        native_kind.as_str(),
-                        kind.as_str()
-                    ),
-                );
-            }
+        let native_kinds = format.native_kinds();
+        if !native_kinds.is_empty() && !native_kinds.contains(&kind) {
+            let holds: Vec<String> = native_kinds
+                .iter()
+                .map(|k| format!("`{}`", k.as_str()))
+                .collect();
+            problems.at(
+                raw.format.span(),
+                &format!("{entry}.format"),
+                format!(
+                    "format `{}` holds {} evidence, not `{}`",
+                    format.as_str(),
+                    holds.join(" or "),
+                    kind.as_str()
+                ),
+            );
         }
     }
     let timezone = raw
@@ -717,6 +759,7 @@ fn validate_input(
             format!("no such file or directory: {}", path.display()),
         );
     }
+    let utilization = validate_utilization_keys(&raw, &entry, kind, format, problems);
     let wants_source = format.is_some_and(|f| matches!(f, Format::Restic | Format::Borg));
     if wants_source && raw.source.is_none() {
         problems.at(
@@ -737,6 +780,110 @@ fn validate_input(
         tenant: raw.tenant,
         timezone,
         location_label: raw.location_label,
+        utilization,
+    })
+}
+
+/// The keys of a Prometheus `utilization` input (SPEC §15). They make sense on that
+/// input alone: on any other, each one given is a problem naming it, as is
+/// `location_label` (a probes key) on a utilization input.
+fn validate_utilization_keys(
+    raw: &RawInput,
+    entry: &str,
+    kind: Option<InputKind>,
+    format: Option<Format>,
+    problems: &mut Problems<'_>,
+) -> Option<UtilizationSource> {
+    let given: [(&str, &Option<Spanned<String>>); 6] = [
+        ("resource", &raw.resource),
+        ("cluster", &raw.cluster),
+        ("cluster_label", &raw.cluster_label),
+        ("host_label", &raw.host_label),
+        ("mount_label", &raw.mount_label),
+        ("scale", &raw.scale),
+    ];
+    let native = kind == Some(InputKind::Utilization) && format == Some(Format::Prometheus);
+    if kind == Some(InputKind::Utilization) && raw.location_label.is_some() {
+        problems.at(
+            raw.kind.span(),
+            &format!("{entry}.location_label"),
+            "applies to `probes` inputs only; a utilization input names its host with `host_label`",
+        );
+    }
+    if !native {
+        if kind.is_some() && format.is_some() {
+            for (key, value) in given {
+                if let Some(value) = value {
+                    problems.at(
+                        value.span(),
+                        &format!("{entry}.{key}"),
+                        "applies only to a `utilization` input of format `prometheus`",
+                    );
+                }
+            }
+        }
+        return None;
+    }
+    let text = |value: &Option<Spanned<String>>| value.as_ref().map(|v| v.get_ref().clone());
+    let resource = match &raw.resource {
+        Some(resource) if !resource.get_ref().trim().is_empty() => resource.get_ref().clone(),
+        Some(resource) => {
+            problems.at(
+                resource.span(),
+                &format!("{entry}.resource"),
+                "expected the resource the series measure (`cpu`, `memory`, `disk`, …)",
+            );
+            String::new()
+        }
+        None => {
+            problems.at(
+                raw.format.span(),
+                &format!("{entry}.resource"),
+                "Prometheus series do not say what they measure: expected `resource` (`cpu`, `memory`, `disk`, …)",
+            );
+            String::new()
+        }
+    };
+    let cluster = match (&raw.cluster, &raw.cluster_label) {
+        (Some(_), Some(label)) => {
+            problems.at(
+                label.span(),
+                &format!("{entry}.cluster_label"),
+                "expected either `cluster` (a fixed value) or `cluster_label` (the label holding it), not both",
+            );
+            ClusterFrom::Default
+        }
+        (Some(cluster), None) => ClusterFrom::Fixed(cluster.get_ref().clone()),
+        (None, Some(label)) => ClusterFrom::Label(label.get_ref().clone()),
+        (None, None) => ClusterFrom::Default,
+    };
+    if let Some(mount_label) = &raw.mount_label {
+        if resource != "disk" && !resource.is_empty() {
+            problems.at(
+                mount_label.span(),
+                &format!("{entry}.mount_label"),
+                format!("applies to `resource = \"disk\"` only, not `{resource}`"),
+            );
+        }
+    }
+    let scale = match raw.scale.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        None | Some(("percent", _)) => Scale::Percent,
+        Some(("fraction", _)) => Scale::Fraction,
+        Some((other, span)) => {
+            problems.at(
+                span,
+                &format!("{entry}.scale"),
+                format!("expected `percent` or `fraction`, found `{other}`"),
+            );
+            Scale::Percent
+        }
+    };
+    Some(UtilizationSource {
+        resource,
+        cluster,
+        host_label: text(&raw.host_label).unwrap_or_else(|| "instance".to_string()),
+        mount_label: text(&raw.mount_label).unwrap_or_else(|| "mountpoint".to_string()),
+        scale,
     })
 }
 

@@ -83,6 +83,13 @@ pub struct RawInput {
     pub tenant: Option<String>,
     pub timezone: Option<Spanned<String>>,
     pub location_label: Option<String>,
+    // SPEC §15: a `utilization` input of format `prometheus`.
+    pub resource: Option<Spanned<String>>,
+    pub cluster: Option<Spanned<String>>,
+    pub cluster_label: Option<Spanned<String>>,
+    pub host_label: Option<Spanned<String>>,
+    pub mount_label: Option<Spanned<String>>,
+    pub scale: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -131,3 +131,67 @@ fn controls_files_must_exist_and_are_no_longer_warned_about() {
     );
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
 }
+
+#[test]
+fn a_prometheus_utilization_input_takes_its_labels_with_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("u.json"), "{}").expect("write");
+    let text = format!(
+        "{ORG}[[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\n\
+         resource = \"disk\"\ncluster_label = \"job\"\nscale = \"fraction\"\n\
+         [[input]]\nkind = \"utilization\"\nformat = \"csv\"\npath = \"u.json\"\n"
+    );
+    let config = Config::parse(&dir.path().join("auditpack.toml"), &text).expect("valid");
+    assert_eq!(
+        config.inputs[0].utilization,
+        Some(UtilizationSource {
+            resource: "disk".to_string(),
+            cluster: ClusterFrom::Label("job".to_string()),
+            host_label: "instance".to_string(),
+            mount_label: "mountpoint".to_string(),
+            scale: Scale::Fraction,
+        })
+    );
+    assert_eq!(config.inputs[1].kind, InputKind::Utilization);
+    assert_eq!(config.inputs[1].utilization, None);
+}
+
+#[test]
+fn utilization_keys_that_make_no_sense_for_the_input_are_errors_naming_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("u.json"), "{}").expect("write");
+    let text = format!(
+        "{ORG}[[input]]\nkind = \"probes\"\nformat = \"prometheus\"\npath = \"u.json\"\nresource = \"cpu\"\n\
+         [[input]]\nkind = \"utilization\"\nformat = \"csv\"\npath = \"u.json\"\nhost_label = \"node\"\n\
+         [[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\n\
+         cluster = \"a\"\ncluster_label = \"job\"\nmount_label = \"mp\"\nscale = \"ratio\"\nresource = \"cpu\"\n\
+         [[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\nlocation_label = \"x\"\n\
+         [[input]]\nkind = \"utilization\"\nformat = \"restic\"\npath = \"u.json\"\nsource = \"s\"\n"
+    );
+    let error = Config::parse(&dir.path().join("auditpack.toml"), &text).expect_err("invalid");
+    let Error::Config { problems, .. } = error else {
+        panic!("expected a config error");
+    };
+    let all = problems.join("\n");
+    for expected in [
+        "input[1].resource: applies only to a `utilization` input of format `prometheus`",
+        "input[2].host_label: applies only to a `utilization` input of format `prometheus`",
+        "input[3].cluster_label: expected either `cluster` (a fixed value) or `cluster_label`",
+        "input[3].mount_label: applies to `resource = \"disk\"` only, not `cpu`",
+        "input[3].scale: expected `percent` or `fraction`, found `ratio`",
+        "input[4].location_label: applies to `probes` inputs only",
+        "input[4].resource: Prometheus series do not say what they measure",
+        "format `restic` holds `backups` evidence, not `utilization`",
+    ] {
+        assert!(all.contains(expected), "{expected}\n---\n{all}");
+    }
+    assert_eq!(problems.len(), 8, "{all}");
+}
+
+#[test]
+fn an_unknown_input_key_is_still_an_error() {
+    let found = problems(&format!(
+        "{ORG}[[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\nresources = \"cpu\"\n"
+    ));
+    assert!(found[0].contains("resources"), "{found:?}");
+}

@@ -19,6 +19,7 @@ mod document;
 mod okta;
 mod pgbackrest;
 mod prometheus;
+mod prometheus_utilization;
 mod resolve;
 mod restic;
 pub mod schema;
@@ -286,6 +287,9 @@ fn read_file(
         Format::Restic => restic::read(&mut reader, input, &mut sink)?,
         Format::Borg => borg::read(&mut reader, input, &mut sink)?,
         Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
+        Format::Prometheus if input.kind == InputKind::Utilization => {
+            prometheus_utilization::read(&mut reader, input, &mut sink)?
+        }
         Format::Prometheus => prometheus::read(&mut reader, input, &mut sink)?,
         Format::Alertmanager => alertmanager::read(&mut reader, &mut sink)?,
         Format::Cloudtrail => cloudtrail::read(&mut reader, input, &mut sink)?,

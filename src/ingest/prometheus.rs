@@ -46,7 +46,7 @@ pub fn read(reader: impl Read, input: &Input, sink: &mut Sink<'_>) -> Result<Fil
     let Some(document) = document::read(reader, sink, EXPECTED)? else {
         return Ok(stats);
     };
-    let series = matrix(&document, sink)?;
+    let series = matrix(&document, sink, EXPECTED, Some("probe_success"))?;
     let location_label = input
         .location_label
         .as_deref()
@@ -59,9 +59,14 @@ pub fn read(reader: impl Read, input: &Input, sink: &mut Sink<'_>) -> Result<Fil
 }
 
 /// The series of a successful matrix response, or the fatal error saying why the
-/// document is not one.
-fn matrix<'d>(document: &'d Value, sink: &Sink<'_>) -> Result<&'d [Value], Error> {
-    let fatal = |why: String| sink.fatal(None, format!("not {EXPECTED}: {why}"));
+/// document is not `expected`. With a `metric`, a series named another metric is not.
+pub(super) fn matrix<'d>(
+    document: &'d Value,
+    sink: &Sink<'_>,
+    expected: &str,
+    metric: Option<&str>,
+) -> Result<&'d [Value], Error> {
+    let fatal = |why: String| sink.fatal(None, format!("not {expected}: {why}"));
     let Value::Object(root) = document else {
         return Err(fatal(format!(
             "expected a JSON object with `status` and `data`, found {}",
@@ -110,14 +115,14 @@ fn matrix<'d>(document: &'d Value, sink: &Sink<'_>) -> Result<&'d [Value], Error
     let Some(Value::Array(series)) = data.get("result") else {
         return Err(fatal("`data.result` is not an array".to_string()));
     };
-    let other_metric = series
-        .iter()
-        .filter_map(|one| at(one, &["metric", "__name__"]).and_then(Value::as_str))
-        .find(|name| !name.contains("probe_success"));
-    if let Some(name) = other_metric {
-        return Err(fatal(format!(
-            "a series of `{name}`: expected `probe_success`"
-        )));
+    if let Some(metric) = metric {
+        let other_metric = series
+            .iter()
+            .filter_map(|one| at(one, &["metric", "__name__"]).and_then(Value::as_str))
+            .find(|name| !name.contains(metric));
+        if let Some(name) = other_metric {
+            return Err(fatal(format!("a series of `{name}`: expected `{metric}`")));
+        }
     }
     Ok(series)
 }
@@ -198,6 +203,27 @@ fn push_sample(
 
 /// A `[seconds, "1"|"0"]` pair as RFC 3339 UTC text and up/down.
 fn sample(pair: &Value) -> Result<(String, bool), String> {
+    let (time, value) = time_and_value(pair)?;
+    let up = match value.as_str() {
+        Some("1") => true,
+        Some("0") => false,
+        Some(other) => {
+            return Err(format!(
+                "the `probe_success` value is `{other}`: expected \"1\" (up) or \"0\" (down)"
+            ))
+        }
+        None => {
+            return Err(format!(
+                "the sample value is {}, not a string such as \"1\"",
+                describe(value)
+            ))
+        }
+    };
+    Ok((time, up))
+}
+
+/// A `[seconds, value]` pair as RFC 3339 UTC text (to the millisecond) and the value.
+pub(super) fn time_and_value(pair: &Value) -> Result<(String, &Value), String> {
     let Value::Array(pair) = pair else {
         return Err(format!(
             "expected a [time, value] pair, found {}",
@@ -223,22 +249,7 @@ fn sample(pair: &Value) -> Result<(String, bool), String> {
         .flatten()
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
         .ok_or_else(|| format!("the sample time {seconds} is not a representable instant"))?;
-    let up = match value.as_str() {
-        Some("1") => true,
-        Some("0") => false,
-        Some(other) => {
-            return Err(format!(
-                "the `probe_success` value is `{other}`: expected \"1\" (up) or \"0\" (down)"
-            ))
-        }
-        None => {
-            return Err(format!(
-                "the sample value is {}, not a string such as \"1\"",
-                describe(value)
-            ))
-        }
-    };
-    Ok((time, up))
+    Ok((time, value))
 }
 
 #[cfg(test)]

@@ -121,6 +121,24 @@ const ALERTS: &[ColumnSpec] = &[
     opt("acknowledged_at", Time),
 ];
 
+/// SPEC §15. `cluster` defaults to `default` and `mount` (for `disk`) to `/`; the
+/// checks apply the defaults, so the table keeps what the file said.
+const UTILIZATION: &[ColumnSpec] = &[
+    req("time", Time),
+    req("host", Text),
+    req("resource", Text),
+    req("used_percent", Float),
+    opt("cluster", Text),
+    opt("mount", Text),
+];
+
+/// The `resource` whose samples have a `mount` (SPEC §15).
+pub const DISK_RESOURCE: &str = "disk";
+/// The `cluster` of a utilization row without one.
+pub const DEFAULT_CLUSTER: &str = "default";
+/// The `mount` of a `disk` row without one.
+pub const DEFAULT_MOUNT: &str = "/";
+
 /// The columns of a canonical table, required first.
 pub fn columns(kind: InputKind) -> &'static [ColumnSpec] {
     match kind {
@@ -131,6 +149,7 @@ pub fn columns(kind: InputKind) -> &'static [ColumnSpec] {
         InputKind::Probes => PROBES,
         InputKind::Maintenance => MAINTENANCE,
         InputKind::Alerts => ALERTS,
+        InputKind::Utilization => UTILIZATION,
     }
 }
 

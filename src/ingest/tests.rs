@@ -246,3 +246,46 @@ fn crlf_csv_rows_keep_their_physical_line_numbers() {
     );
     assert_eq!(ingested.files[0].bytes, csv.len() as u64);
 }
+
+#[test]
+fn utilization_rows_are_read_from_csv_and_ndjson_with_their_optional_columns() {
+    let csv = "time,host,resource,used_percent,cluster,mount\n\
+               2026-10-01T00:00:00Z,web-1,cpu,41.5,web,\n\
+               2026-10-01T00:00:00Z,db-1,disk,90,,/var\n\
+               2026-10-01T00:00:00Z,db-1,disk,NaN,,/\n\
+               2026-10-01T00:00:00Z,,cpu,12,web,\n";
+    let ingested = ingest_file("u.csv", csv.as_bytes(), "utilization", "csv", "").expect("ingest");
+    assert_eq!(
+        lines(&ingested),
+        vec![
+            (4, "`used_percent` is `NaN`: expected a number".to_string()),
+            (5, "missing required value `host`".to_string()),
+        ]
+    );
+    let table = ingested.tables.get(InputKind::Utilization).expect("table");
+    assert_eq!(table.height(), 2);
+    let used: Vec<Option<f64>> = table
+        .column("used_percent")
+        .expect("used_percent")
+        .f64()
+        .expect("f64")
+        .iter()
+        .collect();
+    assert_eq!(used, vec![Some(41.5), Some(90.0)]);
+    let ndjson = "{\"time\":\"2026-10-01T00:00:00Z\",\"host\":\"web-1\",\"resource\":\"memory\",\"used_percent\":7}\n\
+                  {\"time\":\"2026-10-01T00:00:00Z\",\"host\":\"web-1\",\"resource\":\"memory\"}\n";
+    let ingested =
+        ingest_file("u.ndjson", ndjson.as_bytes(), "utilization", "ndjson", "").expect("ingest");
+    assert_eq!(
+        ingested
+            .tables
+            .get(InputKind::Utilization)
+            .expect("table")
+            .height(),
+        1
+    );
+    assert_eq!(
+        lines(&ingested),
+        vec![(2, "missing required value `used_percent`".to_string())]
+    );
+}

@@ -83,6 +83,25 @@ pub mod columns {
     pub const DURATION_SECONDS: &str = "duration_seconds";
     pub const LOCATIONS: &str = "locations";
 
+    // `capacity.headroom` (and [`TIME`], [`PATH`], [`LINE`]).
+    pub const CLUSTER: &str = "cluster";
+    /// n(t): the hosts with a sample at the rounded instant.
+    pub const HOSTS_SAMPLED: &str = "hosts_sampled";
+    /// D(t): the sum of their `used_percent`.
+    pub const LOAD_SUM_PERCENT: &str = "load_sum_percent";
+    /// D(t) / (n(t) − margin): the load on each host left after losing the margin.
+    pub const SURVIVOR_LOAD_PERCENT: &str = "survivor_load_percent";
+    pub const HOST: &str = "host";
+    /// When a host's counted sample was taken (inside the rounded instant's step).
+    pub const SAMPLED_AT: &str = "sampled_at";
+    pub const USED_PERCENT: &str = "used_percent";
+
+    // `monitoring.disk_alerting` (and [`HOST`], [`START`], [`END`], [`ALERT`],
+    // [`NOTE`], [`PATH`], [`LINE`]). [`ALERT`] names the timely alert; empty: none.
+    pub const MOUNT: &str = "mount";
+    pub const PEAK_USED_PERCENT: &str = "peak_used_percent";
+    pub const ALERT_STARTED_AT: &str = "alert_started_at";
+
     // `inputs.rejected_rows`.
     pub const FORMAT: &str = "format";
     pub const ROWS: &str = "rows";
