@@ -80,6 +80,19 @@ impl Period {
         })
     }
 
+    /// The first instant `months` calendar months before the period's end, in its zone
+    /// (SPEC §15's trailing window): a 12-month window ending 2026-11-01 local starts
+    /// 2025-11-01 local. A day the earlier month lacks is its last day (chrono clamps);
+    /// a local time in a daylight-saving gap is the jump.
+    pub fn months_before_end(&self, months: u32) -> Millis {
+        let local = to_local(self.end, self.timezone).naive_local();
+        local
+            .checked_sub_months(chrono::Months::new(months))
+            .map_or(self.start, |earlier| {
+                first_instant_at_or_after(earlier, self.timezone)
+            })
+    }
+
     /// The local calendar day of the period's last instant (its end is exclusive):
     /// `2026-10-31` for the month 2026-10. Waivers and attestations are dated in local
     /// days and judged against it (SPEC §8).

@@ -239,7 +239,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (14 failing)"),
+        output.stdout.contains("FAIL (16 failing)"),
         "{}",
         output.stdout
     );
@@ -247,8 +247,8 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    // 16 rows fail the checks; the demo's waivers cover two of them.
-    assert_eq!(root.attribute("failures"), Some("14"));
+    // 18 rows fail the checks; the demo's waivers cover two of them.
+    assert_eq!(root.attribute("failures"), Some("16"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -274,6 +274,8 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
             "customer-portal",
             "files-01",
             "jobs-api",
+            "payroll-api",
+            "jobs-api",
             "payroll-api"
         ]
     );
@@ -288,7 +290,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 14);
+    assert_eq!(summary["counts"]["fail"], 16);
     assert_eq!(summary["counts"]["waived"], 2);
     let states: Vec<(&str, &str)> = summary["waivers"]
         .as_array()

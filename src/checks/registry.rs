@@ -34,7 +34,7 @@ const fn check(id: CheckId, unit: Unit, run: Run) -> Check {
 
 use CheckId as Id;
 use Run::{Audit, Files, Tables};
-use Unit::{Count, Days, Hours, Minutes, Percent};
+use Unit::{Count, Days, Hours, Milliseconds, Minutes, Percent};
 
 /// Every check, in `CheckId::ALL` order (a test holds it to that): one line each.
 #[rustfmt::skip]
@@ -60,6 +60,8 @@ pub const REGISTRY: &[Check] = &[
     check(Id::BackupRetentionTiers,           Count,   Tables(backup::retention_tiers::run)),
     check(Id::CapacityHeadroom,               Percent, Tables(capacity::headroom::run)),
     check(Id::MonitoringDiskAlerting,         Count,   Tables(monitoring::disk_alerting::run)),
+    check(Id::UptimeLatency,                  Milliseconds, Tables(uptime::latency::run)),
+    check(Id::UptimeTrailingAvailability,     Percent, Tables(uptime::trailing_availability::run)),
 ];
 
 /// The registry line of `id`.

@@ -150,6 +150,9 @@ pub struct Input {
     /// Applies to every naive time in the input.
     pub timezone: Option<Tz>,
     pub location_label: Option<String>,
+    /// `latency_path` of a `probes` input of format `prometheus` (SPEC §15): the file of
+    /// `probe_duration_seconds` joined to the config's directory.
+    pub latency_path: Option<PathBuf>,
     /// What a `utilization` input of format `prometheus` cannot say itself (SPEC §15);
     /// `None` for every other input.
     pub utilization: Option<UtilizationSource>,
@@ -760,6 +763,7 @@ fn validate_input(
         );
     }
     let utilization = validate_utilization_keys(&raw, &entry, kind, format, problems);
+    let latency_path = validate_latency_path(&raw, &entry, kind, format, dir, problems);
     let wants_source = format.is_some_and(|f| matches!(f, Format::Restic | Format::Borg));
     if wants_source && raw.source.is_none() {
         problems.at(
@@ -780,8 +784,42 @@ fn validate_input(
         tenant: raw.tenant,
         timezone,
         location_label: raw.location_label,
+        latency_path,
         utilization,
     })
+}
+
+/// `latency_path` (SPEC §15): on a `probes` input of format `prometheus` only, one file
+/// that exists (not a glob or a directory: it pairs with the input's series).
+fn validate_latency_path(
+    raw: &RawInput,
+    entry: &str,
+    kind: Option<InputKind>,
+    format: Option<Format>,
+    dir: &Path,
+    problems: &mut Problems<'_>,
+) -> Option<PathBuf> {
+    let given = raw.latency_path.as_ref()?;
+    let key = format!("{entry}.latency_path");
+    let other_input = kind.is_some() && format.is_some();
+    if other_input && (kind != Some(InputKind::Probes) || format != Some(Format::Prometheus)) {
+        problems.at(
+            given.span(),
+            &key,
+            "applies only to a `probes` input of format `prometheus` (a `query_range` file of `probe_duration_seconds`)",
+        );
+        return None;
+    }
+    let path = dir.join(given.get_ref());
+    if !path.is_file() {
+        problems.at(
+            given.span(),
+            &key,
+            format!("expected one file, found no such file: {}", path.display()),
+        );
+        return None;
+    }
+    Some(path)
 }
 
 /// The keys of a Prometheus `utilization` input (SPEC §15). They make sense on that

@@ -83,6 +83,9 @@ pub struct RawInput {
     pub tenant: Option<String>,
     pub timezone: Option<Spanned<String>>,
     pub location_label: Option<String>,
+    /// SPEC §15: a `probes` input of format `prometheus` may name a `query_range` file of
+    /// `probe_duration_seconds` with the same labels.
+    pub latency_path: Option<Spanned<String>>,
     // SPEC §15: a `utilization` input of format `prometheus`.
     pub resource: Option<Spanned<String>>,
     pub cluster: Option<Spanned<String>>,

@@ -189,6 +189,38 @@ fn utilization_keys_that_make_no_sense_for_the_input_are_errors_naming_them() {
 }
 
 #[test]
+fn latency_path_belongs_to_a_prometheus_probes_input_and_names_one_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("p.json"), "{}").expect("write");
+    std::fs::write(dir.path().join("d.json"), "{}").expect("write");
+    let text = format!(
+        "{ORG}[[input]]\nkind = \"probes\"\nformat = \"prometheus\"\npath = \"p.json\"\nlatency_path = \"d.json\"\n\
+         [[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"p.json\"\nlatency_path = \"d.json\"\n\
+         [[input]]\nkind = \"probes\"\nformat = \"prometheus\"\npath = \"p.json\"\nlatency_path = \"missing.json\"\n"
+    );
+    let error = Config::parse(&dir.path().join("auditpack.toml"), &text).expect_err("invalid");
+    let Error::Config { problems, .. } = error else {
+        panic!("expected a config error");
+    };
+    let all = problems.join("\n");
+    for expected in [
+        "input[2].latency_path: applies only to a `probes` input of format `prometheus`",
+        "input[3].latency_path: expected one file, found no such file:",
+    ] {
+        assert!(all.contains(expected), "{expected}\n---\n{all}");
+    }
+    assert_eq!(problems.len(), 2, "{all}");
+    let valid = format!(
+        "{ORG}[[input]]\nkind = \"probes\"\nformat = \"prometheus\"\npath = \"p.json\"\nlatency_path = \"d.json\"\n"
+    );
+    let config = Config::parse(&dir.path().join("auditpack.toml"), &valid).expect("valid");
+    assert_eq!(
+        config.inputs[0].latency_path,
+        Some(dir.path().join("d.json"))
+    );
+}
+
+#[test]
 fn an_unknown_input_key_is_still_an_error() {
     let found = problems(&format!(
         "{ORG}[[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\nresources = \"cpu\"\n"

@@ -220,6 +220,7 @@ pub mod testing {
                     file,
                     input,
                     &mut table,
+                    crate::ingest::Reading::Rows(None),
                     &mut ingested.rejected,
                     &Silent,
                 )?;

@@ -115,6 +115,8 @@ pub struct PlannedFile {
     pub input_index: usize,
     pub path: PathBuf,
     pub display: String,
+    /// The input's `latency_path` (SPEC §15), read before the input's own files.
+    pub latency: bool,
 }
 
 /// Resolves every input to its files; a file matched by two inputs is read once (by
@@ -127,7 +129,23 @@ fn plan(
     let mut seen: HashMap<PathBuf, usize> = HashMap::new();
     let mut planned = Vec::new();
     for input in inputs {
-        for file in resolve::resolve(input, dir, warnings)? {
+        let mut files = resolve::resolve(input, dir, warnings)?;
+        let latency = match &input.latency_path {
+            Some(path) => Some(resolve::resolve_file(path, dir)?),
+            None => None,
+        };
+        if let Some(latency) = latency {
+            if files.iter().any(|f| f.canonical == latency.canonical) {
+                return Err(Error::input(
+                    &latency.path,
+                    None,
+                    "is both the input's `path` and its `latency_path`",
+                ));
+            }
+            files.insert(0, latency);
+        }
+        let latency_files = usize::from(input.latency_path.is_some());
+        for (position, file) in files.into_iter().enumerate() {
             if let Some(first) = seen.get(&file.canonical) {
                 warnings.push(format!(
                     "{}: matched by input[{}] and input[{}]: read once, as input[{}]",
@@ -143,6 +161,7 @@ fn plan(
                 input_index: input.index,
                 path: file.path,
                 display: file.display,
+                latency: position < latency_files,
             });
         }
     }
@@ -245,12 +264,19 @@ pub fn read_tables(
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
     let mut read = TablesRead::default();
+    // The `latency_path` samples of each input, read before its own files.
+    let mut latencies: BTreeMap<usize, prometheus::Latencies> = BTreeMap::new();
     for file in planned {
         let input = &inputs[file.input_index];
         let Some(builder) = builders.get_mut(&input.kind) else {
             continue;
         };
-        let stats = read_file(file, input, builder, &mut read.rejected, observer)?;
+        let reading = if file.latency {
+            Reading::Latency(latencies.entry(file.input_index).or_default())
+        } else {
+            Reading::Rows(latencies.get(&file.input_index))
+        };
+        let stats = read_file(file, input, builder, reading, &mut read.rejected, observer)?;
         read.files.push(stats);
     }
     for (kind, builder) in builders {
@@ -259,11 +285,20 @@ pub fn read_tables(
     Ok(read)
 }
 
+/// What one file is read for.
+pub(crate) enum Reading<'a> {
+    /// The input's rows; with the latency samples of its `latency_path`, if any.
+    Rows(Option<&'a prometheus::Latencies>),
+    /// A `latency_path` file: its samples go into the map, not into a table.
+    Latency(&'a mut prometheus::Latencies),
+}
+
 /// Reads one file of one input into `rows`, hashing it on the way.
 fn read_file(
     file: &PlannedFile,
     input: &Input,
     rows: &mut dyn RowSink,
+    reading: Reading<'_>,
     rejected: &mut Vec<Rejected>,
     observer: &dyn Observer,
 ) -> Result<InputFile, Error> {
@@ -281,19 +316,14 @@ fn read_file(
         table: rows,
         rejected,
     };
-    let stats = match input.format {
-        Format::Csv => canonical::read_csv(&mut reader, &mut sink)?,
-        Format::Ndjson => canonical::read_ndjson(&mut reader, &mut sink)?,
-        Format::Restic => restic::read(&mut reader, input, &mut sink)?,
-        Format::Borg => borg::read(&mut reader, input, &mut sink)?,
-        Format::Pgbackrest => pgbackrest::read(&mut reader, input, &mut sink)?,
-        Format::Prometheus if input.kind == InputKind::Utilization => {
-            prometheus_utilization::read(&mut reader, input, &mut sink)?
+    let stats = match (input.format, reading) {
+        (Format::Prometheus, Reading::Latency(latencies)) => {
+            prometheus::read_latency(&mut reader, input, &mut sink, latencies)?
         }
-        Format::Prometheus => prometheus::read(&mut reader, input, &mut sink)?,
-        Format::Alertmanager => alertmanager::read(&mut reader, &mut sink)?,
-        Format::Cloudtrail => cloudtrail::read(&mut reader, input, &mut sink)?,
-        Format::Okta => okta::read(&mut reader, input, &mut sink)?,
+        (Format::Prometheus, Reading::Rows(latencies)) if input.kind == InputKind::Probes => {
+            prometheus::read(&mut reader, input, &mut sink, latencies)?
+        }
+        (format, _) => read_rows(format, &mut reader, input, &mut sink)?,
     };
     let (sha256, bytes) = reader.finish().map_err(|source| Error::Io {
         path: file.path.clone(),
@@ -308,6 +338,26 @@ fn read_file(
         bytes,
         rows: stats.rows,
         rejected_rows: stats.rejected_rows,
+    })
+}
+
+/// Reads one file of a format that needs nothing beyond its input.
+fn read_rows(
+    format: Format,
+    mut reader: impl Read,
+    input: &Input,
+    sink: &mut canonical::Sink<'_>,
+) -> Result<FileStats, Error> {
+    Ok(match format {
+        Format::Csv => canonical::read_csv(&mut reader, sink)?,
+        Format::Ndjson => canonical::read_ndjson(&mut reader, sink)?,
+        Format::Restic => restic::read(&mut reader, input, sink)?,
+        Format::Borg => borg::read(&mut reader, input, sink)?,
+        Format::Pgbackrest => pgbackrest::read(&mut reader, input, sink)?,
+        Format::Prometheus => prometheus_utilization::read(&mut reader, input, sink)?,
+        Format::Alertmanager => alertmanager::read(&mut reader, sink)?,
+        Format::Cloudtrail => cloudtrail::read(&mut reader, input, sink)?,
+        Format::Okta => okta::read(&mut reader, input, sink)?,
     })
 }
 

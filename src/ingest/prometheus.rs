@@ -22,7 +22,15 @@
 //! second series' first value follows the first series' last); a series whose `values`
 //! is missing or not an array takes one position. The rest are used. An empty file is
 //! zero rows. This module never decides a check.
+//!
+//! Latency (SPEC §15): the input's `latency_path` names a `query_range` response of
+//! `probe_duration_seconds` with the same labels, read first ([`read_latency`]). Its
+//! samples join the `probe_success` samples on service, location (both found from the
+//! labels as above) and time to the millisecond; seconds become milliseconds
+//! (`latency_ms`). A `probe_success` sample without a partner has no latency; a latency
+//! sample that is not a finite number ≥ 0 is rejected, by its position in that file.
 
+use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::{DateTime, SecondsFormat};
@@ -40,22 +48,140 @@ const EXPECTED: &str = "a Prometheus `query_range` response of `probe_success`";
 /// The label that names a probe's location when the input does not say.
 const DEFAULT_LOCATION_LABEL: &str = "probe_location";
 
-/// Reads one `query_range` response into the sink.
-pub fn read(reader: impl Read, input: &Input, sink: &mut Sink<'_>) -> Result<FileStats, Error> {
+const EXPECTED_LATENCY: &str = "a Prometheus `query_range` response of `probe_duration_seconds`";
+
+/// The latency samples of a `latency_path` file, in milliseconds, by service, location
+/// and time (ms).
+#[derive(Debug, Default)]
+pub struct Latencies(HashMap<(String, Option<String>, i64), f64>);
+
+impl Latencies {
+    fn get(&self, service: &str, location: Option<&str>, time: i64) -> Option<f64> {
+        // The key owns its strings; a lookup builds one (a probe file's samples are few
+        // per series, and latency is optional).
+        let key = (service.to_string(), location.map(str::to_string), time);
+        self.0.get(&key).copied()
+    }
+}
+
+/// Reads one `query_range` response into the sink, with the latency of each sample
+/// from `latencies` (the input's `latency_path`) where it has one.
+pub fn read(
+    reader: impl Read,
+    input: &Input,
+    sink: &mut Sink<'_>,
+    latencies: Option<&Latencies>,
+) -> Result<FileStats, Error> {
     let mut stats = FileStats::default();
     let Some(document) = document::read(reader, sink, EXPECTED)? else {
         return Ok(stats);
     };
     let series = matrix(&document, sink, EXPECTED, Some("probe_success"))?;
+    let mut index: u64 = 0;
+    for one in series {
+        push_series(&mut index, one, input, sink, &mut stats, latencies);
+    }
+    Ok(stats)
+}
+
+/// Reads a `latency_path` file: `probe_duration_seconds` samples into `latencies`.
+/// Nothing goes into the table; `rows` counts the samples kept.
+pub fn read_latency(
+    reader: impl Read,
+    input: &Input,
+    sink: &mut Sink<'_>,
+    latencies: &mut Latencies,
+) -> Result<FileStats, Error> {
+    let mut stats = FileStats::default();
+    let Some(document) = document::read(reader, sink, EXPECTED_LATENCY)? else {
+        return Ok(stats);
+    };
+    let series = matrix(
+        &document,
+        sink,
+        EXPECTED_LATENCY,
+        Some("probe_duration_seconds"),
+    )?;
+    let mut index: u64 = 0;
+    for one in series {
+        let Some(Value::Array(values)) = one.get("values") else {
+            let found = one.get("values").map_or("nothing", describe);
+            sink.reject(
+                index,
+                format!("a series whose `values` is {found}, not an array"),
+                &mut stats,
+            );
+            index += 1;
+            continue;
+        };
+        let (service, location) = names(one, input);
+        for pair in values {
+            match (service, latency(pair)) {
+                (Some(service), Ok((time, ms))) => {
+                    let key = (service.to_string(), location.map(str::to_string), time);
+                    latencies.0.insert(key, ms);
+                    stats.rows += 1;
+                }
+                (None, _) => sink.reject(index, NO_SERVICE, &mut stats),
+                (_, Err(reason)) => sink.reject(index, reason, &mut stats),
+            }
+            index += 1;
+        }
+    }
+    Ok(stats)
+}
+
+/// A `[seconds, "0.123"]` pair of `probe_duration_seconds` as (time in ms, latency in ms).
+fn latency(pair: &Value) -> Result<(i64, f64), String> {
+    let (_, millis, value) = time_and_value(pair)?;
+    let seconds = match value.as_str().map(str::parse::<f64>) {
+        Some(Ok(seconds)) if seconds.is_finite() && seconds >= 0.0 => seconds,
+        Some(_) => {
+            return Err(format!(
+                "the `probe_duration_seconds` value is `{}`: expected a number of seconds ≥ 0",
+                value.as_str().unwrap_or_default()
+            ))
+        }
+        None => {
+            return Err(format!(
+                "the sample value is {}, not a string such as \"0.125\"",
+                describe(value)
+            ))
+        }
+    };
+    Ok((millis, seconds * 1000.0))
+}
+
+const NO_SERVICE: &str =
+    "the series has no `service`, `instance` or `job` label to name the service, \
+                          and the input gives no `source`";
+
+/// The service and location a series' labels name (the table in the module's doc).
+fn names<'s>(series: &'s Value, input: &'s Input) -> (Option<&'s str>, Option<&'s str>) {
     let location_label = input
         .location_label
         .as_deref()
         .unwrap_or(DEFAULT_LOCATION_LABEL);
-    let mut index: u64 = 0;
-    for one in series {
-        push_series(&mut index, one, input, location_label, sink, &mut stats);
-    }
-    Ok(stats)
+    let label = |name: &str| {
+        at(series, &["metric", name])
+            .and_then(Value::as_str)
+            .filter(|value| !value.trim().is_empty())
+    };
+    let (location, instance_is_location) = match label(location_label) {
+        Some(location) => (Some(location), location_label == "instance"),
+        None => (label("instance"), true),
+    };
+    let fallback = if instance_is_location {
+        "job"
+    } else {
+        "instance"
+    };
+    let service = input
+        .source
+        .as_deref()
+        .or_else(|| label("service"))
+        .or_else(|| label(fallback));
+    (service, location)
 }
 
 /// The series of a successful matrix response, or the fatal error saying why the
@@ -131,9 +257,9 @@ fn push_series(
     index: &mut u64,
     series: &Value,
     input: &Input,
-    location_label: &str,
     sink: &mut Sink<'_>,
     stats: &mut FileStats,
+    latencies: Option<&Latencies>,
 ) {
     let Some(Value::Array(values)) = series.get("values") else {
         let found = series.get("values").map_or("nothing", describe);
@@ -142,68 +268,65 @@ fn push_series(
         *index += 1;
         return;
     };
-    let label = |name: &str| {
-        at(series, &["metric", name])
-            .and_then(Value::as_str)
-            .filter(|value| !value.trim().is_empty())
-    };
-    let (location, instance_is_location) = match label(location_label) {
-        Some(location) => (Some(location), location_label == "instance"),
-        None => (label("instance"), true),
-    };
-    let fallback = if instance_is_location {
-        "job"
-    } else {
-        "instance"
-    };
-    let service = input
-        .source
-        .as_deref()
-        .or_else(|| label("service"))
-        .or_else(|| label(fallback));
+    let (service, location) = names(series, input);
     for value in values {
         match service {
-            Some(service) => push_sample(*index, value, service, location, sink, stats),
-            None => sink.reject(
-                *index,
-                "the series has no `service`, `instance` or `job` label to name the service, \
-                 and the input gives no `source`",
-                stats,
-            ),
+            Some(service) => {
+                let sample = Series {
+                    service,
+                    location,
+                    latencies,
+                };
+                push_sample(*index, value, &sample, sink, stats);
+            }
+            None => sink.reject(*index, NO_SERVICE, stats),
         }
         *index += 1;
     }
 }
 
+/// What a series' samples share.
+struct Series<'a> {
+    service: &'a str,
+    location: Option<&'a str>,
+    latencies: Option<&'a Latencies>,
+}
+
 fn push_sample(
     index: u64,
     pair: &Value,
-    service: &str,
-    location: Option<&str>,
+    series: &Series<'_>,
     sink: &mut Sink<'_>,
     stats: &mut FileStats,
 ) {
-    let (time, up) = match sample(pair) {
+    let (time, millis, up) = match sample(pair) {
         Ok(sample) => sample,
         Err(reason) => {
             sink.reject(index, reason, stats);
             return;
         }
     };
+    let latency = series
+        .latencies
+        .and_then(|l| l.get(series.service, series.location, millis))
+        .map(|ms| ms.to_string());
     let mut fields: Vec<(&str, Raw<'_>)> = vec![
         ("time", Raw::Text(&time)),
-        ("service", Raw::Text(service)),
+        ("service", Raw::Text(series.service)),
         ("up", Raw::Bool(up)),
     ];
-    if let Some(location) = location {
+    if let Some(location) = series.location {
         fields.push(("location", Raw::Text(location)));
+    }
+    if let Some(latency) = &latency {
+        fields.push(("latency_ms", Raw::Text(latency)));
     }
     sink.push_fields(index, &fields, stats);
 }
 
-/// A `[seconds, "1"|"0"]` pair as RFC 3339 UTC text and up/down.
-fn sample(pair: &Value) -> Result<(String, bool), String> {
-    let (time, value) = time_and_value(pair)?;
+/// A `[seconds, "1"|"0"]` pair as RFC 3339 UTC text, Unix ms and up/down.
+fn sample(pair: &Value) -> Result<(String, i64, bool), String> {
+    let (time, millis, value) = time_and_value(pair)?;
     let up = match value.as_str() {
         Some("1") => true,
         Some("0") => false,
@@ -219,11 +342,12 @@ fn sample(pair: &Value) -> Result<(String, bool), String> {
             ))
         }
     };
-    Ok((time, up))
+    Ok((time, millis, up))
 }
 
-/// A `[seconds, value]` pair as RFC 3339 UTC text (to the millisecond) and the value.
-pub(super) fn time_and_value(pair: &Value) -> Result<(String, &Value), String> {
+/// A `[seconds, value]` pair as RFC 3339 UTC text (to the millisecond), Unix ms and
+/// the value.
+pub(super) fn time_and_value(pair: &Value) -> Result<(String, i64, &Value), String> {
     let Value::Array(pair) = pair else {
         return Err(format!(
             "expected a [time, value] pair, found {}",
@@ -249,7 +373,7 @@ pub(super) fn time_and_value(pair: &Value) -> Result<(String, &Value), String> {
         .flatten()
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
         .ok_or_else(|| format!("the sample time {seconds} is not a representable instant"))?;
-    Ok((time, value))
+    Ok((time, millis as i64, value))
 }
 
 #[cfg(test)]
@@ -491,5 +615,102 @@ mod tests {
                 "{what}: {message}"
             );
         }
+    }
+
+    /// The probes of the real `probe_success` sample with the real
+    /// `probe_duration_seconds` sample of the same capture as its `latency_path`.
+    fn read_with_latency(latency: &str) -> Ingested {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("success.json"), PROBE_SUCCESS).expect("write");
+        std::fs::write(dir.path().join("duration.json"), latency).expect("write");
+        let text = "[organisation]\nname = \"T\"\ntimezone = \"UTC\"\n\
+                    [[input]]\nkind = \"probes\"\nformat = \"prometheus\"\n\
+                    path = \"success.json\"\nlatency_path = \"duration.json\"\n";
+        let config =
+            crate::config::Config::parse(&dir.path().join("auditpack.toml"), text).expect("config");
+        crate::ingest::ingest(&config.inputs, &config.dir, &crate::observer::Silent)
+            .expect("ingest")
+    }
+
+    fn latencies(ingested: &Ingested) -> Vec<Option<f64>> {
+        let table = table(ingested, InputKind::Probes);
+        let column = table.column("latency_ms").expect("latency_ms");
+        column.f64().expect("floats").iter().collect()
+    }
+
+    #[test]
+    fn prometheus_2_42_probe_duration_joins_its_probe_success_samples_in_ms() {
+        let ingested = read_with_latency(PROBE_DURATION);
+        assert!(ingested.rejected.is_empty(), "{:?}", ingested.rejected);
+        // Both files are inputs of the pack: hashed, listed, the latency file first.
+        let files: Vec<(&str, u64)> = ingested
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.rows))
+            .collect();
+        assert_eq!(files, [("duration.json", 24), ("success.json", 47)]);
+        let probes = probes(&ingested);
+        let latency = latencies(&ingested);
+        assert_eq!(latency.len(), 47);
+        // The duration series was queried with a 10 s step, probe_success with 5 s: every
+        // other probe sample has a partner. 8081's first sample (1795318514) has none;
+        // its second (1795318519) took 0.003438235 s.
+        assert_eq!(probes[0].1, 1_795_318_514_000);
+        assert_eq!(latency[0], None);
+        assert_eq!(probes[1].1, 1_795_318_519_000);
+        let first = latency[1].expect("a partner at 1795318519");
+        assert!((first - 3.438235).abs() < 1e-9, "{first}");
+        // 12 partners per series, matched on the instance (the service) and location.
+        let joined = latency.iter().filter(|l| l.is_some()).count();
+        assert_eq!(joined, 24);
+        let down_8089 = probes
+            .iter()
+            .zip(&latency)
+            .find(|(p, l)| p.2 == "http://127.0.0.1:8089/" && l.is_some())
+            .expect("8089 has latency");
+        assert_eq!(down_8089.0 .1, 1_795_318_519_000);
+        assert!((down_8089.1.expect("ms") - 0.664531).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_bad_latency_sample_is_rejected_by_its_position_in_the_latency_file() {
+        let edited = PROBE_DURATION.replacen("\"0.003438235\"", "\"NaN\"", 1);
+        assert_ne!(edited, PROBE_DURATION);
+        let ingested = read_with_latency(&edited);
+        let rejected: Vec<(&str, u64, &str)> = ingested
+            .rejected
+            .iter()
+            .map(|r| (r.path.as_str(), r.line, r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            rejected,
+            [(
+                "duration.json",
+                0,
+                "the `probe_duration_seconds` value is `NaN`: expected a number of seconds ≥ 0"
+            )]
+        );
+        // That probe sample is kept, without latency.
+        assert_eq!(latencies(&ingested)[1], None);
+    }
+
+    #[test]
+    fn a_latency_file_of_another_metric_stops_the_run_naming_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("success.json"), PROBE_SUCCESS).expect("write");
+        std::fs::write(dir.path().join("duration.json"), PROBE_SUCCESS).expect("write");
+        let text = "[organisation]\nname = \"T\"\ntimezone = \"UTC\"\n\
+                    [[input]]\nkind = \"probes\"\nformat = \"prometheus\"\n\
+                    path = \"success.json\"\nlatency_path = \"duration.json\"\n";
+        let config =
+            crate::config::Config::parse(&dir.path().join("auditpack.toml"), text).expect("config");
+        let error = crate::ingest::ingest(&config.inputs, &config.dir, &crate::observer::Silent)
+            .expect_err("fatal")
+            .to_string();
+        assert!(error.contains("duration.json"), "{error}");
+        assert!(
+            error.contains("a series of `probe_success`: expected `probe_duration_seconds`"),
+            "{error}"
+        );
     }
 }

@@ -116,7 +116,7 @@ fn push_sample(
     stats: &mut FileStats,
 ) {
     let (time, used) = match time_and_value(pair)
-        .and_then(|(time, value)| used_percent(value, source.scale).map(|used| (time, used)))
+        .and_then(|(time, _, value)| used_percent(value, source.scale).map(|used| (time, used)))
     {
         Ok(sample) => sample,
         Err(reason) => {

@@ -67,6 +67,23 @@ pub fn resolve(
         .collect()
 }
 
+/// One file named by a key other than `path` (a probes input's `latency_path`).
+pub fn resolve_file(path: &Path, config_dir: &Path) -> Result<ResolvedFile, Error> {
+    if !path.is_file() {
+        return Err(Error::input(path, None, "no such file"));
+    }
+    let canonical = path.canonicalize().map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        action: "resolve the input file",
+        source,
+    })?;
+    Ok(ResolvedFile {
+        display: display_path(path, config_dir),
+        path: path.to_path_buf(),
+        canonical,
+    })
+}
+
 fn walk_directory(input: &Input, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, Error> {
     let root = input.path.canonicalize().map_err(|source| Error::Io {
         path: input.path.clone(),

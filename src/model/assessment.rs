@@ -148,6 +148,52 @@ pub struct ServiceAvailability {
     pub error_budget_used: Option<f64>,
     pub incidents: usize,
     pub daily: Vec<DailyAvailability>,
+    /// `uptime.latency` (SPEC §15): `None` when the service has no latency value.
+    pub latency: Option<ServiceLatency>,
+    /// `uptime.trailing_availability` (SPEC §15) over its trailing window.
+    pub trailing: TrailingAvailability,
+}
+
+/// Latency of one service's up samples in the period, outside scheduled windows (SPEC
+/// §15): nearest-rank percentiles, in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceLatency {
+    pub n: u64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+    /// Per local day of the period (for the chart); days without a value are left out.
+    pub daily: Vec<DailyLatency>,
+}
+
+/// Latency of one service over one local day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyLatency {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    pub n: u64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// SPEC §7's availability over `[from, to)`: the `trailing_months` calendar months that
+/// end with the period (SPEC §15).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrailingAvailability {
+    pub from: Millis,
+    pub to: Millis,
+    pub months: u32,
+    pub scheduled_ms: Millis,
+    pub no_data_ms: Millis,
+    pub down_ms: Millis,
+    pub measured_ms: Millis,
+    /// `None` when nothing of the window was measured.
+    pub availability: Option<f64>,
+    /// The covered share: `100 × measured / (window − scheduled)`.
+    pub coverage: Option<f64>,
+    /// The service's first sample in the window.
+    pub first_sample: Option<Millis>,
 }
 
 /// The backup figures of one source (SPEC §7 "Backups, exactly"), for the PDF.

@@ -82,6 +82,23 @@ pub mod columns {
     pub const SERVICE: &str = "service";
     pub const DURATION_SECONDS: &str = "duration_seconds";
     pub const LOCATIONS: &str = "locations";
+    // `uptime.latency` (and [`SERVICE`]).
+    /// n: the up samples with a latency value counted.
+    pub const SAMPLES: &str = "samples";
+    pub const P50_MS: &str = "p50_ms";
+    pub const P95_MS: &str = "p95_ms";
+    pub const P99_MS: &str = "p99_ms";
+    pub const MAX_MS: &str = "max_ms";
+    /// Samples left out for being inside a scheduled window.
+    pub const EXCLUDED_SCHEDULED: &str = "excluded_scheduled";
+    // `uptime.trailing_availability` (and [`SERVICE`], [`START`], [`END`]).
+    pub const FIRST_SAMPLE: &str = "first_sample";
+    pub const DOWN_SECONDS: &str = "down_seconds";
+    pub const NO_DATA_SECONDS: &str = "no_data_seconds";
+    pub const SCHEDULED_SECONDS: &str = "scheduled_seconds";
+    pub const MEASURED_SECONDS: &str = "measured_seconds";
+    pub const AVAILABILITY_PERCENT: &str = "availability_percent";
+    pub const COVERED_PERCENT: &str = "covered_percent";
 
     // `capacity.headroom` (and [`TIME`], [`PATH`], [`LINE`]).
     pub const CLUSTER: &str = "cluster";

@@ -1,11 +1,19 @@
-//! The uptime family: `uptime.availability` and `uptime.coverage` (SPEC §7). Both
-//! come from one timeline per service ([`timeline`]), computed once here
-//! ([`Uptime`]), which also yields the incidents and the daily figures for the PDF.
+//! The uptime family: `uptime.availability` and `uptime.coverage` (SPEC §7),
+//! `uptime.latency` and `uptime.trailing_availability` (SPEC §15). All come from one
+//! reading of the probes per service ([`Uptime`]): each location's coverage over the
+//! trailing window (which holds the period), the period's timeline ([`timeline`]) and
+//! the trailing window's, and the latency of the period's up samples; with the
+//! incidents and the daily figures for the PDF.
+//!
+//! Memory: a service's samples are packed (time and state in one `i64`) and dropped as
+//! soon as its coverage is known, which is a list of stretches, not of samples.
 
 mod timeline;
 
 pub(super) mod availability;
 pub(super) mod coverage;
+pub(super) mod latency;
+pub(super) mod trailing_availability;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,11 +25,36 @@ use crate::config::InputKind;
 use crate::error::Error;
 use crate::model::{
     columns, Cell, DailyAvailability, Incident, MaintenanceWindow, Millis, ServiceAvailability,
+    TrailingAvailability,
 };
 use timeline::{Coverage, Sample, Segment, State};
 
-/// Probe samples grouped by service, then location, in time order.
-type Probes = BTreeMap<String, BTreeMap<String, Vec<Sample>>>;
+/// Probe samples grouped by service, then location.
+type Probes = BTreeMap<String, BTreeMap<String, Group>>;
+
+/// One location's samples of one service: packed `time × 2 + up`, in reading order
+/// (sorted by time, stably, when used), and the latency of its up samples in the period.
+#[derive(Debug, Default)]
+struct Group {
+    packed: Vec<i64>,
+    latency: Vec<(Millis, f64)>,
+}
+
+impl Group {
+    /// The samples in time order; samples at one instant keep their reading order.
+    fn samples(&self) -> Vec<Sample> {
+        let mut samples: Vec<Sample> = self
+            .packed
+            .iter()
+            .map(|p| Sample {
+                time: p >> 1,
+                up: p & 1 == 1,
+            })
+            .collect();
+        samples.sort_by_key(|sample| sample.time);
+        samples
+    }
+}
 
 /// The locations of each service, sorted.
 type Locations = BTreeMap<String, Vec<String>>;
@@ -49,6 +82,10 @@ pub(super) struct Uptime {
 /// One service's timeline over the period.
 struct Service {
     figures: ServiceAvailability,
+    /// Whether any probe row of the service carries a latency value.
+    has_latency: bool,
+    /// Up samples with latency in the period left out for being in a scheduled window.
+    latency_excluded: u64,
     incidents: Vec<Incident>,
     /// The maintenance windows of the service (and of `*`).
     windows: Vec<MaintenanceWindow>,
@@ -95,66 +132,131 @@ impl Family for Uptime {
             return Ok(uptime);
         }
         let (policy, period) = (ctx.policy, ctx.period);
-        let (probes, locations_by_service) = read_probes(
+        let trailing_from = period.months_before_end(policy.trailing_months);
+        let window = Window {
+            from: period.start.min(trailing_from),
+            to: period.end,
+        };
+        let (mut probes, locations_by_service, with_latency) = read_probes(
             probes_frame,
-            period.start - policy.max_sample_gap,
-            period.end,
+            window.from - policy.max_sample_gap,
+            window.to,
+            (period.start, period.end),
         )?;
         uptime.probed = true;
-        uptime.maintenance = ctx
-            .family::<Maintenance>()?
+        let maintenance = ctx.family::<Maintenance>()?;
+        uptime.maintenance = maintenance
             .touching(period.start, period.end)
             .cloned()
             .collect();
-        let empty = BTreeMap::new();
+        let trailing_maintenance: Vec<MaintenanceWindow> = maintenance
+            .touching(trailing_from, period.end)
+            .cloned()
+            .collect();
         for (service, locations) in &locations_by_service {
-            let samples = probes.get(service).unwrap_or(&empty);
-            uptime.services.push(timeline_of(
-                ctx,
-                service,
-                locations,
-                samples,
-                &uptime.maintenance,
-            ));
+            // Taken out of the map: the samples go once the coverage is known.
+            let samples = probes.remove(service).unwrap_or_default();
+            let windows = Windows {
+                period: &uptime.maintenance,
+                trailing: &trailing_maintenance,
+                trailing_from,
+                wide: window,
+            };
+            let mut one = timeline_of(ctx, service, locations, samples, &windows);
+            one.has_latency = with_latency.contains(service);
+            uptime.services.push(one);
         }
         Ok(uptime)
     }
 }
 
-/// The timeline of one service over the period, and what it adds up to.
+/// A stretch of time `[from, to)`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    from: Millis,
+    to: Millis,
+}
+
+/// The maintenance windows one service's timelines take out, and the stretches read.
+struct Windows<'a> {
+    /// Every window touching the period (all services).
+    period: &'a [MaintenanceWindow],
+    /// Every window touching the trailing window (all services).
+    trailing: &'a [MaintenanceWindow],
+    trailing_from: Millis,
+    /// The trailing window and the period together: what the coverage spans.
+    wide: Window,
+}
+
+/// The scheduled windows of `service` (and of `*`) among `windows`, as `[start, end)`.
+fn scheduled_of(service: &str, windows: &[MaintenanceWindow]) -> Vec<(Millis, Millis)> {
+    windows
+        .iter()
+        .filter(|w| w.scheduled && (w.service == service || w.service == "*"))
+        .map(|w| (w.start, w.end))
+        .collect()
+}
+
+/// The stretches of `covered` inside `[from, to)`, clipped to it.
+fn clip(covered: &[Coverage], from: Millis, to: Millis) -> Vec<Coverage> {
+    covered
+        .iter()
+        .filter(|c| c.start < to && c.end > from)
+        .map(|c| Coverage {
+            start: c.start.max(from),
+            end: c.end.min(to),
+            up: c.up,
+        })
+        .collect()
+}
+
+/// The timelines of one service over the period and the trailing window, and what
+/// they add up to.
 fn timeline_of(
     ctx: &CheckCtx<'_>,
     service: &str,
     locations: &[String],
-    samples_by_location: &BTreeMap<String, Vec<Sample>>,
-    maintenance: &[MaintenanceWindow],
+    mut samples_by_location: BTreeMap<String, Group>,
+    maintenance: &Windows<'_>,
 ) -> Service {
     let (policy, period) = (ctx.policy, ctx.period);
-    let coverage: Vec<(String, Vec<Coverage>)> = locations
+    let mut first_sample: Option<Millis> = None;
+    let mut latency: Vec<(Millis, f64)> = Vec::new();
+    // Each location's coverage over the wide window; its samples dropped right after.
+    let wide: Vec<(String, Vec<Coverage>)> = locations
         .iter()
         .map(|location| {
-            let samples = samples_by_location
-                .get(location)
-                .map_or(&[][..], |s| s.as_slice());
+            let group = samples_by_location.remove(location).unwrap_or_default();
+            let samples = group.samples();
+            drop(group.packed);
+            latency.extend(group.latency);
+            if let Some(first) = samples
+                .iter()
+                .map(|s| s.time)
+                .find(|&t| t >= maintenance.trailing_from && t < period.end)
+            {
+                first_sample = Some(first_sample.map_or(first, |f: Millis| f.min(first)));
+            }
             let covered = timeline::location_coverage(
-                samples,
+                &samples,
                 policy.max_sample_gap,
-                period.start,
-                period.end,
+                maintenance.wide.from,
+                maintenance.wide.to,
             );
             (location.clone(), covered)
         })
         .collect();
+    let coverage: Vec<(String, Vec<Coverage>)> = wide
+        .iter()
+        .map(|(location, covered)| (location.clone(), clip(covered, period.start, period.end)))
+        .collect();
     let windows: Vec<MaintenanceWindow> = maintenance
+        .period
         .iter()
         .filter(|w| w.service == service || w.service == "*")
         .cloned()
         .collect();
-    let scheduled: Vec<(Millis, Millis)> = windows
-        .iter()
-        .filter(|w| w.scheduled)
-        .map(|w| (w.start, w.end))
-        .collect();
+    let scheduled = scheduled_of(service, maintenance.period);
     let quorum = timeline::quorum(policy.probe_quorum, locations.len());
     let coverage_only: Vec<Vec<Coverage>> = coverage.iter().map(|(_, c)| c.clone()).collect();
     let segments =
@@ -177,6 +279,19 @@ fn timeline_of(
             }
         })
         .collect();
+    let trailing = trailing_of(
+        service,
+        &wide,
+        quorum,
+        maintenance,
+        Window {
+            from: maintenance.trailing_from,
+            to: period.end,
+        },
+        first_sample,
+        policy.trailing_months,
+    );
+    let (latency, latency_excluded) = latency::figures(latency, &scheduled, period);
     let figures = ServiceAvailability {
         service: service.to_string(),
         locations: locations.to_vec(),
@@ -191,13 +306,48 @@ fn timeline_of(
         error_budget_used: totals.error_budget_used(policy.uptime_target_percent),
         incidents: incidents.len(),
         daily,
+        latency,
+        trailing,
     };
     Service {
         figures,
+        has_latency: false,
+        latency_excluded,
         incidents,
         windows,
         segments,
         coverage,
+    }
+}
+
+/// §7's availability over the trailing window, from the locations' wide coverage.
+fn trailing_of(
+    service: &str,
+    wide: &[(String, Vec<Coverage>)],
+    quorum: usize,
+    maintenance: &Windows<'_>,
+    window: Window,
+    first_sample: Option<Millis>,
+    months: u32,
+) -> TrailingAvailability {
+    let covered: Vec<Vec<Coverage>> = wide
+        .iter()
+        .map(|(_, covered)| clip(covered, window.from, window.to))
+        .collect();
+    let scheduled = scheduled_of(service, maintenance.trailing);
+    let segments = timeline::service_timeline(&covered, quorum, &scheduled, window.from, window.to);
+    let totals = timeline::totals(&segments, window.from, window.to);
+    TrailingAvailability {
+        from: window.from,
+        to: window.to,
+        months,
+        scheduled_ms: totals.scheduled,
+        no_data_ms: totals.no_data,
+        down_ms: totals.down,
+        measured_ms: totals.measured(),
+        availability: totals.availability(),
+        coverage: totals.coverage(),
+        first_sample,
     }
 }
 
@@ -276,12 +426,17 @@ fn overlaps(covered: &[Coverage], start: Millis, end: Millis) -> bool {
     covered.iter().any(|c| c.start < end && c.end > start)
 }
 
-/// The probe samples that can matter for `[from, to)`, grouped and sorted. A sample
-/// more than `max_sample_gap` before the period cannot reach into it.
-/// The probe samples inside `(from, to)` grouped by service and location in time order,
-/// and the locations each service has anywhere in the inputs (the `n` of the default
-/// quorum): every location that ever probed it, in or out of the period.
-fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<(Probes, Locations), Error> {
+/// The probe samples inside `(from, to)` grouped by service and location (a sample
+/// more than `max_sample_gap` before the window cannot reach into it), with the latency
+/// of the up samples inside `period`; the locations each service has anywhere in the
+/// inputs (the `n` of the default quorum): every location that ever probed it, in or
+/// out of the window; and the services with any latency value.
+fn read_probes(
+    frame: &DataFrame,
+    from: Millis,
+    to: Millis,
+    period: (Millis, Millis),
+) -> Result<(Probes, Locations, BTreeSet<String>), Error> {
     // Grouped here rather than by a three-column sort in polars: the table has millions
     // of rows, the groups are few, and each file's rows already run in time order.
     let time = frame
@@ -301,26 +456,37 @@ fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<(Probes, L
         .column("up")
         .and_then(|c| c.bool())
         .map_err(table_error)?;
+    let latencies = frame
+        .column("latency_ms")
+        .and_then(|c| c.f64())
+        .map_err(table_error)?;
     let mut probes = Probes::new();
     let mut locations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut with_latency: BTreeSet<String> = BTreeSet::new();
     // Rows of one service and location come in runs (a file each, usually): the run's
     // key is compared, and the maps touched once per run.
     let mut run: Option<(&str, &str)> = None;
-    let mut samples: Vec<Sample> = Vec::new();
+    let mut group = Group::default();
+    let mut run_has_latency = false;
     let rows = services
         .iter()
         .zip(locations_column.iter())
         .zip(times.iter())
-        .zip(ups.iter());
-    for (((service, location), time), up) in rows {
+        .zip(ups.iter())
+        .zip(latencies.iter());
+    for ((((service, location), time), up), latency) in rows {
         let (Some(service), Some(time), Some(up)) = (service, time, up) else {
             continue; // Required values: ingest never lets a null through.
         };
         let location = location.unwrap_or("default");
         if run != Some((service, location)) {
             if let Some((s, l)) = run {
-                add_samples(&mut probes, s, l, std::mem::take(&mut samples));
+                add_group(&mut probes, s, l, std::mem::take(&mut group));
+                if run_has_latency {
+                    with_latency.insert(s.to_string());
+                }
             }
+            run_has_latency = false;
             if !locations.get(service).is_some_and(|l| l.contains(location)) {
                 locations
                     .entry(service.to_string())
@@ -329,27 +495,30 @@ fn read_probes(frame: &DataFrame, from: Millis, to: Millis) -> Result<(Probes, L
             }
             run = Some((service, location));
         }
+        run_has_latency |= latency.is_some();
         if time > from && time < to {
-            samples.push(Sample { time, up });
+            group.packed.push(time * 2 + i64::from(up));
+            if let Some(ms) = latency.filter(|_| up && time >= period.0 && time < period.1) {
+                group.latency.push((time, ms));
+            }
         }
     }
     if let Some((s, l)) = run {
-        add_samples(&mut probes, s, l, samples);
-    }
-    // Stable, so samples of one location at one instant keep their file order.
-    for samples in probes.values_mut().flat_map(BTreeMap::values_mut) {
-        samples.sort_by_key(|sample| sample.time);
+        add_group(&mut probes, s, l, group);
+        if run_has_latency {
+            with_latency.insert(s.to_string());
+        }
     }
     let locations = locations
         .into_iter()
         .map(|(service, set)| (service, set.into_iter().collect()))
         .collect();
-    Ok((probes, locations))
+    Ok((probes, locations, with_latency))
 }
 
 /// Appends a run of one service's and location's samples to its group.
-fn add_samples(probes: &mut Probes, service: &str, location: &str, samples: Vec<Sample>) {
-    if samples.is_empty() {
+fn add_group(probes: &mut Probes, service: &str, location: &str, run: Group) {
+    if run.packed.is_empty() {
         return;
     }
     let by_location = match probes.get_mut(service) {
@@ -357,9 +526,12 @@ fn add_samples(probes: &mut Probes, service: &str, location: &str, samples: Vec<
         None => probes.entry(service.to_string()).or_default(),
     };
     match by_location.get_mut(location) {
-        Some(group) => group.extend(samples),
+        Some(group) => {
+            group.packed.extend(run.packed);
+            group.latency.extend(run.latency);
+        }
         None => {
-            by_location.insert(location.to_string(), samples);
+            by_location.insert(location.to_string(), run);
         }
     }
 }

@@ -9,7 +9,7 @@ mod record;
 
 pub use super::chain::{line_hash, ChainLinks, Claim};
 use super::values::Value;
-use super::{read_file, PlannedFile, RowSink};
+use super::{read_file, PlannedFile, Reading, RowSink};
 use crate::config::{Format, Input, InputKind};
 use crate::error::Error;
 use crate::model::{InputFile, Millis, Rejected};
@@ -123,6 +123,7 @@ pub fn stream(
                 file,
                 input,
                 &mut forwarder,
+                Reading::Rows(None),
                 &mut streamed.rejected,
                 observer,
             )?

@@ -509,6 +509,7 @@ mod tests {
             input_index: 0,
             path: dir.path().join("a.ndjson"),
             display: "a.ndjson".to_string(),
+            latency: false,
         };
         let mut seen = Seen::default();
         let mut rejected = Vec::new();

@@ -61,6 +61,8 @@ fn service(name: &str, availability: f64) -> ServiceAvailability {
         error_budget_used: None,
         incidents: 0,
         daily: Vec::new(),
+        latency: None,
+        trailing: Default::default(),
     }
 }
 

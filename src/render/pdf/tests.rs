@@ -115,6 +115,8 @@ fn assessment() -> Assessment {
             error_budget_used: Some(123.4),
             incidents: 1,
             daily,
+            latency: None,
+            trailing: Default::default(),
         }],
         maintenance: vec![MaintenanceWindow {
             service: "api".to_string(),
