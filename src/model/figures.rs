@@ -12,7 +12,7 @@ use super::evidence::{columns, MissingColumn};
 use super::Assessment;
 use super::{
     AttestationKind, AttestationState, Cell, CheckId, ControlRow, ControlStatus, DailyAvailability,
-    Finding, Millis, ServiceAvailability, Status, StatusCounts, WaiverState,
+    Finding, Millis, ServiceAvailability, ServiceLatency, Status, StatusCounts, WaiverState,
 };
 
 /// Annex A themes in the standard's order.
@@ -105,6 +105,17 @@ pub struct ServiceFigures<'a> {
     pub status: Option<Status>,
     /// Per day of `service.daily`: measured below the policy's availability target.
     pub days_below_target: Vec<bool>,
+}
+
+/// One service's latency figures (`uptime.latency`) with its finding's status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatencyFigures<'a> {
+    pub service: &'a str,
+    pub latency: &'a ServiceLatency,
+    /// What findings.csv says of the service's latency.
+    pub status: Option<Status>,
+    /// Per day of `latency.daily`: its p95 over the policy's `latency_p95_max`.
+    pub days_over_target: Vec<bool>,
 }
 
 /// The not-evaluated rows that share a reason (their `detail`).
@@ -332,6 +343,25 @@ impl Assessment {
                         .map(|day| day_below(day, target))
                         .collect(),
                 }
+            })
+            .collect()
+    }
+
+    /// The latency figures of every service with latency values, in service order.
+    pub fn latency_figures(&self) -> Vec<LatencyFigures<'_>> {
+        let target = self.policy.latency_p95_max as f64;
+        self.services
+            .iter()
+            .filter_map(|service| {
+                let latency = service.latency.as_ref()?;
+                Some(LatencyFigures {
+                    service: &service.service,
+                    latency,
+                    status: self
+                        .finding(CheckId::UptimeLatency, &service.service)
+                        .map(|f| f.status),
+                    days_over_target: latency.daily.iter().map(|d| d.p95 > target).collect(),
+                })
             })
             .collect()
     }

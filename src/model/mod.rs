@@ -29,8 +29,8 @@ pub use attestations::{
 pub use check_id::CheckId;
 pub use evidence::{columns, MissingColumn, Offending};
 pub use figures::{
-    AttestationCounts, FailedRun, NotEvaluatedReason, ServiceFigures, ThemeCounts, WaiverCounts,
-    ANNEX_A_THEMES,
+    AttestationCounts, FailedRun, LatencyFigures, NotEvaluatedReason, ServiceFigures, ThemeCounts,
+    WaiverCounts, ANNEX_A_THEMES,
 };
 pub use policy::{Policy, RetentionTiers, PASSWORD_REQUIREMENTS, TLS_VERSIONS};
 pub use rollup::{roll_up_controls, Control};

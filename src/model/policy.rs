@@ -65,6 +65,26 @@ pub const PASSWORD_REQUIREMENTS: [&str; 4] = ["upper", "lower", "digit", "symbol
 /// The `tls_min_version` values.
 pub const TLS_VERSIONS: [&str; 4] = ["1.0", "1.1", "1.2", "1.3"];
 
+impl Policy {
+    /// `business_hours` as the config writes it: `08:00-18:00`.
+    pub fn business_hours_text(&self) -> String {
+        let (start, end) = self.business_hours;
+        format!(
+            "{:02}:{:02}-{:02}:{:02}",
+            start / 60,
+            start % 60,
+            end / 60,
+            end % 60
+        )
+    }
+
+    /// `business_days` for people: `Mon, Tue, Wed`.
+    pub fn business_days_text(&self) -> String {
+        let days: Vec<String> = self.business_days.iter().map(|d| d.to_string()).collect();
+        days.join(", ")
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {

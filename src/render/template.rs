@@ -50,6 +50,9 @@ pub enum SectionKind {
     Access,
     Logging,
     Monitoring,
+    /// SPEC §15: maintenance, responsiveness, trailing availability, capacity, disk
+    /// alerts and backup tiers.
+    Promises,
     Soa,
     Waivers,
     EvidenceIndex,

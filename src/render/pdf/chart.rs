@@ -8,7 +8,7 @@
 
 use super::layout::{colour, Layout, Style, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
-use crate::model::DailyAvailability;
+use crate::model::{DailyAvailability, DailyLatency};
 
 /// Total height of the chart with its legend.
 pub const CHART_HEIGHT: f32 = 142.0;
@@ -188,6 +188,128 @@ pub fn daily_availability(
         "x: local day of month",
     );
     layout.set_y(top - CHART_HEIGHT);
+}
+
+/// Total height of the latency chart with its legend.
+pub const LATENCY_CHART_HEIGHT: f32 = 128.0;
+
+/// The daily latency chart: per local day with values, the p50 as a bar and the p95 as
+/// a marker above it (red when over the target), a dashed line at the target; the y
+/// axis runs from 0 to the largest of the p95s and the target, with some room.
+/// `over_target` has a flag per day (the model's).
+pub fn daily_latency(
+    layout: &mut Layout,
+    days: &[DailyLatency],
+    over_target: &[bool],
+    target: f64,
+) {
+    layout.ensure(LATENCY_CHART_HEIGHT);
+    let top = layout.y();
+    let highest = days.iter().map(|d| d.p95).fold(target, f64::max) * 1.1;
+    let step = [
+        1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0,
+    ]
+    .into_iter()
+    .find(|step| highest / step <= 6.0)
+    .unwrap_or(10_000.0);
+    let high = (highest / step).ceil() * step;
+    let plot_x = MARGIN_X + PLOT_LEFT;
+    let plot_width = CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+    let plot_top = top - PLOT_TOP;
+    let plot_bottom = top - LATENCY_CHART_HEIGHT + LEGEND + X_LABELS;
+    let plot_height = plot_top - plot_bottom;
+    let to_y = |value: f64| plot_bottom + ((value / high).clamp(0.0, 1.0) as f32) * plot_height;
+
+    layout.fill_rect(plot_x, plot_bottom, plot_width, plot_height, colour::ZEBRA);
+    let label = Style::new(Font::Regular, 6.5, colour::MUTED);
+    let mut value = 0.0;
+    while value <= high + 1e-9 {
+        let y = to_y(value);
+        layout.line(
+            (plot_x, y),
+            (plot_x + plot_width, y),
+            0.4,
+            colour::LIGHT_GREY,
+        );
+        layout.text_right(plot_x - 4.0, y - 2.2, label, &format!("{value:.0} ms"));
+        value += step;
+    }
+    let slot = plot_width / days.len().max(1) as f32;
+    let bar_width = (slot * 0.68).min(14.0);
+    let label_every = days.len().div_ceil(16).max(1);
+    for (index, day) in days.iter().enumerate() {
+        let centre = plot_x + slot * (index as f32 + 0.5);
+        let height = (to_y(day.p50) - plot_bottom).max(0.8);
+        layout.fill_rect(
+            centre - bar_width / 2.0,
+            plot_bottom,
+            bar_width,
+            height,
+            colour::BAR,
+        );
+        let marker = if over_target.get(index).copied().unwrap_or(false) {
+            colour::RED
+        } else {
+            colour::INK
+        };
+        let y = to_y(day.p95);
+        layout.fill_rect(centre - bar_width / 2.0, y - 1.0, bar_width, 2.0, marker);
+        if index % label_every == 0 {
+            let day_of_month = day
+                .date
+                .rsplit('-')
+                .next()
+                .map(|d| d.trim_start_matches('0'))
+                .unwrap_or("");
+            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month);
+        }
+    }
+    let target_y = to_y(target);
+    layout.dashed_line(
+        (plot_x, target_y),
+        (plot_x + plot_width, target_y),
+        0.9,
+        colour::INK,
+        &[3.0, 2.0],
+    );
+    layout.line(
+        (plot_x, plot_bottom),
+        (plot_x + plot_width, plot_bottom),
+        0.6,
+        colour::MUTED,
+    );
+    let legend_y = top - LATENCY_CHART_HEIGHT + 5.0;
+    let legend = Style::new(Font::Regular, 7.0, colour::INK);
+    let mut x = plot_x;
+    for (swatch, height, text) in [
+        (colour::BAR, 6.0, "p50 of the day"),
+        (colour::INK, 2.0, "p95 of the day"),
+        (colour::RED, 2.0, "p95 over the target"),
+    ] {
+        layout.fill_rect(x, legend_y + (6.0 - height) / 2.0, 6.0, height, swatch);
+        layout.text(x + 9.0, legend_y + 0.8, legend, text);
+        x += 9.0 + super::text::width(Font::Regular, 7.0, text) + 14.0;
+    }
+    layout.dashed_line(
+        (x, legend_y + 3.0),
+        (x + 16.0, legend_y + 3.0),
+        0.9,
+        colour::INK,
+        &[3.0, 2.0],
+    );
+    layout.text(
+        x + 20.0,
+        legend_y + 0.8,
+        legend,
+        &format!("target p95 {target} ms"),
+    );
+    layout.text_right(
+        plot_x + plot_width,
+        legend_y + 0.8,
+        Style::new(Font::Regular, 7.0, colour::MUTED),
+        "x: local day of month",
+    );
+    layout.set_y(top - LATENCY_CHART_HEIGHT);
 }
 
 #[cfg(test)]

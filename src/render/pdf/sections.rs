@@ -8,6 +8,7 @@ mod access;
 mod backups;
 mod checks;
 mod logging;
+mod promises;
 mod tenant;
 mod waivers;
 
@@ -81,6 +82,10 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             logging::monitoring(layout, context);
         }
+        SectionKind::Promises => {
+            start(layout, number, &title, section);
+            promises::promises(layout, context);
+        }
         SectionKind::Soa => {
             start(layout, number, &title, section);
             statement_of_applicability(layout, context);
@@ -125,6 +130,7 @@ fn section_title(section: &Section) -> String {
         SectionKind::Access => "Access",
         SectionKind::Logging => "Logging and monitoring",
         SectionKind::Monitoring => "Monitoring",
+        SectionKind::Promises => "Hosting promises",
         SectionKind::Soa => "Statement of Applicability",
         SectionKind::Waivers => "Waivers and attestations",
         SectionKind::EvidenceIndex => "Evidence index",

@@ -735,15 +735,20 @@ fn access_section_lists_the_first_50_offending_events_and_counts_them_all() {
 fn access_and_logging_sections_without_evidence_say_so() {
     let template = Template::built_in("monthly").expect("template");
     let texts = all_texts(&pages(&assessment(), &template, &pack()).expect("pages"));
-    for title in ["Access control", "Logging and monitoring"] {
+    for title in [
+        "Access control",
+        "Logging and monitoring",
+        "Hosting promises",
+    ] {
         assert!(texts.iter().any(|t| t == title), "no {title:?}");
     }
     let none = texts
         .iter()
         .filter(|t| *t == "No evidence of this kind in the period.")
         .count();
-    // Access, the audit logs and the alerts.
-    assert_eq!(none, 3);
+    // Access, the audit logs and the alerts; and the hosting promises' maintenance,
+    // responsiveness, trailing availability, capacity and backup tiers.
+    assert_eq!(none, 8);
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub enum Value {
     TimeOr(&'static str, &'static str),
     /// `file:line` of the evidence row, so an auditor can find the line.
     Location,
+    /// The same from the tables that name the input file [`columns::PATH`] (the
+    /// backup, uptime, capacity and disk tables).
+    PathLine,
 }
 
 pub const fn column(title: &'static str, width: f32, value: Value) -> EventColumn {
@@ -94,6 +97,7 @@ impl EventColumn {
         match self.value {
             Value::Field(name) | Value::TimeOr(name, _) => vec![name],
             Value::Location => vec![columns::FILE, columns::LINE],
+            Value::PathLine => vec![columns::PATH, columns::LINE],
         }
     }
 
@@ -289,8 +293,12 @@ fn offending_rows(layout: &mut Layout, context: &Context, view: &CheckView) {
                         Some(EvidenceCell::Time(_)) => evidence.text(row, name, tz).into(),
                         _ => Cell::new(missing).coloured(colour::RED),
                     },
-                    Value::Location => {
-                        let file = evidence.text(row, columns::FILE, tz);
+                    Value::Location | Value::PathLine => {
+                        let file_column = match c.value {
+                            Value::PathLine => columns::PATH,
+                            _ => columns::FILE,
+                        };
+                        let file = evidence.text(row, file_column, tz);
                         let line = evidence.text(row, columns::LINE, tz);
                         match (file.is_empty(), line.is_empty()) {
                             (true, _) => Cell::new(""),

@@ -121,6 +121,22 @@ pub fn answers(layout: &mut Layout, context: &Context) {
     answers.question("How long is it kept?", retention_answers(assessment));
     answers.question("Are restores tested?", restore_answers(assessment));
     answers.question("What was the uptime?", uptime_answers(assessment));
+    answers.question(
+        &format!(
+            "What was availability over the last {} months?",
+            assessment.policy.trailing_months
+        ),
+        trailing_answers(assessment),
+    );
+    answers.question("Is the service responsive?", latency_answers(assessment));
+    answers.question(
+        "Is maintenance announced and out of hours?",
+        maintenance_answers(assessment),
+    );
+    answers.question(
+        "Is there spare capacity if a server fails?",
+        capacity_answers(assessment),
+    );
     answers.question("Is MFA enforced?", mfa_answers(assessment));
     answers.question(
         "Who of your staff entered our tenant, and why?",
@@ -289,6 +305,157 @@ fn uptime_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
             )
         })
         .collect()
+}
+
+/// The findings rows of `check` as answer rows: subject, `text` of the row, status;
+/// `none` when the check has no evaluated row.
+fn rows_of(
+    assessment: &Assessment,
+    check: CheckId,
+    none: &str,
+    text: impl Fn(&Finding) -> String,
+) -> Vec<(String, String, Cell)> {
+    let rows: Vec<(String, String, Cell)> = assessment
+        .findings_of(check)
+        .into_iter()
+        .filter(|f| f.status != Status::NotEvaluated || f.subject != "*")
+        .map(|f| (f.subject.clone(), text(f), status_cell(f.status)))
+        .collect();
+    if rows.is_empty() {
+        return vec![(
+            "\u{2014}".to_string(),
+            none.to_string(),
+            Cell::new("\u{2014}").coloured(colour::MUTED),
+        )];
+    }
+    rows
+}
+
+fn trailing_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    let target = assessment.policy.trailing_uptime_target_percent;
+    assessment
+        .services
+        .iter()
+        .map(|service| {
+            let trailing = &service.trailing;
+            let finding = assessment.finding(CheckId::UptimeTrailingAvailability, &service.service);
+            (
+                service.service.clone(),
+                match trailing.availability {
+                    Some(_) => format!(
+                        "{} available over {} months (target {target}%); monitored {} of the window",
+                        percent(trailing.availability),
+                        trailing.months,
+                        percent(trailing.coverage)
+                    ),
+                    None => format!("not monitored in the last {} months", trailing.months),
+                },
+                finding_status(finding),
+            )
+        })
+        .chain(
+            assessment
+                .services
+                .is_empty()
+                .then(|| {
+                    (
+                        "\u{2014}".to_string(),
+                        "no service was probed".to_string(),
+                        Cell::new("\u{2014}").coloured(colour::MUTED),
+                    )
+                }),
+        )
+        .collect()
+}
+
+fn latency_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    let target = assessment.policy.latency_p95_max;
+    rows_of(
+        assessment,
+        CheckId::UptimeLatency,
+        "no service's response time was measured in the period",
+        |finding| match finding.measured {
+            Some(p95) => format!(
+                "95% of probe responses within {} (target {target} ms)",
+                with_unit(Some(p95), finding.unit)
+            ),
+            None => "response time not measured".to_string(),
+        },
+    )
+}
+
+fn maintenance_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    let policy = &assessment.policy;
+    let mut rows = rows_of(
+        assessment,
+        CheckId::MaintenanceNotice,
+        "no maintenance window in the period",
+        |finding| {
+            format!(
+                "{} announced less than {} ahead or not at all",
+                count(
+                    finding.measured.unwrap_or_default() as usize,
+                    "window",
+                    "windows"
+                ),
+                format_duration(policy.maintenance_notice)
+            )
+        },
+    );
+    rows.extend(
+        rows_of(
+            assessment,
+            CheckId::MaintenanceBusinessHours,
+            "",
+            |finding| {
+                format!(
+                "{} of announced maintenance inside business hours ({}, {}; at most {} allowed)",
+                with_unit(finding.measured, finding.unit),
+                policy.business_hours_text(),
+                policy.business_days_text(),
+                format_duration(policy.maintenance_business_hours_max)
+            )
+            },
+        )
+        .into_iter()
+        .filter(|(subject, _, _)| subject != "\u{2014}"),
+    );
+    rows
+}
+
+fn capacity_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    let policy = &assessment.policy;
+    let mut rows = rows_of(
+        assessment,
+        CheckId::CapacityHeadroom,
+        "no capacity evidence in the period",
+        |finding| match finding.measured {
+            Some(load) => format!(
+                "after losing {} at its busiest, the rest ran at {} (limit {}%)",
+                count(policy.capacity_margin_hosts as usize, "server", "servers"),
+                with_unit(Some(load), finding.unit),
+                policy.capacity_failover_max_percent
+            ),
+            None => finding.detail.clone(),
+        },
+    );
+    rows.extend(
+        rows_of(assessment, CheckId::MonitoringDiskAlerting, "", |finding| {
+            format!(
+                "{} over {}% without an alert within {}",
+                count(
+                    finding.measured.unwrap_or_default() as usize,
+                    "disk breach",
+                    "disk breaches"
+                ),
+                policy.disk_alert_threshold_percent,
+                format_duration(policy.disk_alert_delay_max)
+            )
+        })
+        .into_iter()
+        .filter(|(subject, _, _)| subject != "\u{2014}"),
+    );
+    rows
 }
 
 fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
