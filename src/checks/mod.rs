@@ -164,6 +164,8 @@ impl CheckResults {
 /// The checks over the collected tables ([`Run::Tables`]) and the figures their
 /// families show beside the findings. They need nothing from the audit stream, so a
 /// report runs them while the logs are still read.
+pub use uptime::probe_window;
+
 pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
     let mut results = CheckResults::default();
     for check in REGISTRY {

@@ -18,6 +18,7 @@ mod cloudtrail;
 mod document;
 mod okta;
 mod pgbackrest;
+pub mod probes;
 mod prometheus;
 mod prometheus_utilization;
 mod resolve;
@@ -30,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use polars::prelude::DataFrame;
 use sha2::{Digest, Sha256};
@@ -67,6 +69,9 @@ pub struct Tables {
     tables: BTreeMap<InputKind, DataFrame>,
     declared: BTreeSet<InputKind>,
     streamed_rows: BTreeMap<InputKind, u64>,
+    /// A run's probes, read compact instead of as a table ([`probes`]); the uptime
+    /// family takes them once.
+    probes: Mutex<Option<probes::Probes>>,
 }
 
 impl Tables {
@@ -87,6 +92,26 @@ impl Tables {
         }
         let collected = self.tables.get(&kind).map_or(0, |t| t.height() as u64);
         Some(collected + self.streamed_rows.get(&kind).copied().unwrap_or(0))
+    }
+
+    /// Keeps a run's compact probes; `rows` of them were read.
+    pub fn insert_probes(&mut self, probes: probes::Probes, rows: u64) {
+        self.declared.insert(InputKind::Probes);
+        *self.streamed_rows.entry(InputKind::Probes).or_default() += rows;
+        *self
+            .probes
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = Some(probes);
+    }
+
+    /// Takes a run's compact probes: `None` when they were read as a table or already
+    /// taken. The uptime family takes them so that each service's samples can be freed
+    /// as soon as its coverage is known.
+    pub fn take_probes(&self) -> Option<probes::Probes> {
+        self.probes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// Records how many rows of a streamed kind were read.
@@ -177,6 +202,7 @@ pub fn ingest(inputs: &[Input], dir: &Path, observer: &dyn Observer) -> Result<I
         inputs,
         &plan.files,
         |kind| kind != InputKind::Audit,
+        None,
         observer,
     )?;
     Ok(plan.into_ingested(inputs, vec![tables]))
@@ -216,8 +242,17 @@ impl Plan {
             .declared
             .extend(inputs.iter().map(|input| input.kind));
         for part in parts {
-            ingested.tables.tables.extend(part.tables.tables);
-            ingested.tables.declared.extend(part.tables.declared);
+            let tables = part.tables;
+            if let Some(probes) = tables.take_probes() {
+                *ingested
+                    .tables
+                    .probes
+                    .get_mut()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(probes);
+            }
+            ingested.tables.streamed_rows.extend(tables.streamed_rows);
+            ingested.tables.tables.extend(tables.tables);
+            ingested.tables.declared.extend(tables.declared);
             ingested.files.extend(part.files);
             ingested.rejected.extend(part.rejected);
         }
@@ -251,36 +286,53 @@ pub struct TablesRead {
 
 /// Reads the planned files of the kinds `wanted` selects into their canonical tables
 /// (never audit: it is streamed). Independent kinds can be read on different threads.
+/// With a `probe_window`, the probes are kept compact ([`probes`]) instead of as a
+/// table: what a run does.
 pub fn read_tables(
     inputs: &[Input],
     planned: &[PlannedFile],
     wanted: impl Fn(InputKind) -> bool,
+    probe_window: Option<probes::ProbeWindow>,
     observer: &dyn Observer,
 ) -> Result<TablesRead, Error> {
     let wanted = |kind: InputKind| kind != InputKind::Audit && wanted(kind);
+    let compact = |kind: InputKind| kind == InputKind::Probes && probe_window.is_some();
     let mut builders: BTreeMap<InputKind, TableBuilder> = inputs
         .iter()
-        .filter(|input| wanted(input.kind))
+        .filter(|input| wanted(input.kind) && !compact(input.kind))
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
+    let mut probe_sink = probe_window
+        .filter(|_| {
+            inputs
+                .iter()
+                .any(|i| i.kind == InputKind::Probes && wanted(i.kind))
+        })
+        .map(probes::ProbeSink::new);
     let mut read = TablesRead::default();
     // The `latency_path` samples of each input, read before its own files.
     let mut latencies: BTreeMap<usize, prometheus::Latencies> = BTreeMap::new();
     for file in planned {
         let input = &inputs[file.input_index];
-        let Some(builder) = builders.get_mut(&input.kind) else {
-            continue;
+        let sink: &mut dyn RowSink = match (builders.get_mut(&input.kind), &mut probe_sink) {
+            (Some(builder), _) => builder,
+            (None, Some(probes)) if input.kind == InputKind::Probes => probes,
+            _ => continue,
         };
         let reading = if file.latency {
             Reading::Latency(latencies.entry(file.input_index).or_default())
         } else {
             Reading::Rows(latencies.get(&file.input_index))
         };
-        let stats = read_file(file, input, builder, reading, &mut read.rejected, observer)?;
+        let stats = read_file(file, input, sink, reading, &mut read.rejected, observer)?;
         read.files.push(stats);
     }
     for (kind, builder) in builders {
         read.tables.insert(kind, builder.finish()?);
+    }
+    if let Some(sink) = probe_sink {
+        let (probes, rows) = sink.finish();
+        read.tables.insert_probes(probes, rows);
     }
     Ok(read)
 }

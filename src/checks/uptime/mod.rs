@@ -15,49 +15,38 @@ pub(super) mod coverage;
 pub(super) mod latency;
 pub(super) mod trailing_availability;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
 use super::maintenance::Maintenance;
-use super::{table_error, CheckCtx, Family};
+use super::{frame, table_error, CheckCtx, Family};
 use crate::config::InputKind;
 use crate::error::Error;
+use crate::ingest::probes::{ProbeGroup, ProbeSink, ProbeWindow, Probes};
+use crate::ingest::values::Value;
+use crate::ingest::RowSink;
+use crate::model::Policy;
 use crate::model::{
     columns, Cell, DailyAvailability, Incident, MaintenanceWindow, Millis, ServiceAvailability,
     TrailingAvailability,
 };
+use crate::period::Period;
 use timeline::{Coverage, Sample, Segment, State};
 
-/// Probe samples grouped by service, then location.
-type Probes = BTreeMap<String, BTreeMap<String, Group>>;
-
-/// One location's samples of one service: packed `time × 2 + up`, in reading order
-/// (sorted by time, stably, when used), and the latency of its up samples in the period.
-#[derive(Debug, Default)]
-struct Group {
-    packed: Vec<i64>,
-    latency: Vec<(Millis, f64)>,
-}
-
-impl Group {
-    /// The samples in time order; samples at one instant keep their reading order.
-    fn samples(&self) -> Vec<Sample> {
-        let mut samples: Vec<Sample> = self
-            .packed
-            .iter()
-            .map(|p| Sample {
-                time: p >> 1,
-                up: p & 1 == 1,
-            })
-            .collect();
-        samples.sort_by_key(|sample| sample.time);
-        samples
+/// The probes a run keeps for the uptime family: the trailing window (which holds the
+/// period) widened by `max_sample_gap` at its start, and the latency of the period's up
+/// samples (SPEC §7, §15).
+pub fn probe_window(period: &Period, policy: &Policy) -> ProbeWindow {
+    let from = period
+        .start
+        .min(period.months_before_end(policy.trailing_months));
+    ProbeWindow {
+        from: from - policy.max_sample_gap,
+        to: period.end,
+        latency: (period.start, period.end),
     }
 }
-
-/// The locations of each service, sorted.
-type Locations = BTreeMap<String, Vec<String>>;
 
 /// The evidence columns of both uptime checks.
 const COLUMNS: [&str; 7] = [
@@ -125,24 +114,26 @@ impl Family for Uptime {
             services: Vec::new(),
             maintenance: Vec::new(),
         };
-        let Some(probes_frame) = ctx.tables.get(InputKind::Probes) else {
-            return Ok(uptime);
-        };
-        if probes_frame.height() == 0 {
-            return Ok(uptime);
-        }
         let (policy, period) = (ctx.policy, ctx.period);
         let trailing_from = period.months_before_end(policy.trailing_months);
         let window = Window {
             from: period.start.min(trailing_from),
             to: period.end,
         };
-        let (mut probes, locations_by_service, with_latency) = read_probes(
-            probes_frame,
-            window.from - policy.max_sample_gap,
-            window.to,
-            (period.start, period.end),
-        )?;
+        let probes = match (ctx.tables.take_probes(), ctx.tables.get(InputKind::Probes)) {
+            (Some(probes), _) => probes,
+            // Read as a table (a check's own tests): kept the same way.
+            (None, Some(frame)) => probes_of(frame, probe_window(period, policy))?,
+            (None, None) => return Ok(uptime),
+        };
+        if probes.locations.is_empty() {
+            return Ok(uptime);
+        }
+        let Probes {
+            groups: mut probes,
+            locations: locations_by_service,
+            with_latency,
+        } = probes;
         uptime.probed = true;
         let maintenance = ctx.family::<Maintenance>()?;
         uptime.maintenance = maintenance
@@ -154,6 +145,7 @@ impl Family for Uptime {
             .cloned()
             .collect();
         for (service, locations) in &locations_by_service {
+            let locations: Vec<String> = locations.iter().cloned().collect();
             // Taken out of the map: the samples go once the coverage is known.
             let samples = probes.remove(service).unwrap_or_default();
             let windows = Windows {
@@ -162,7 +154,7 @@ impl Family for Uptime {
                 trailing_from,
                 wide: window,
             };
-            let mut one = timeline_of(ctx, service, locations, samples, &windows);
+            let mut one = timeline_of(ctx, service, &locations, samples, &windows);
             one.has_latency = with_latency.contains(service);
             uptime.services.push(one);
         }
@@ -216,7 +208,7 @@ fn timeline_of(
     ctx: &CheckCtx<'_>,
     service: &str,
     locations: &[String],
-    mut samples_by_location: BTreeMap<String, Group>,
+    mut samples_by_location: BTreeMap<String, ProbeGroup>,
     maintenance: &Windows<'_>,
 ) -> Service {
     let (policy, period) = (ctx.policy, ctx.period);
@@ -226,9 +218,12 @@ fn timeline_of(
     let wide: Vec<(String, Vec<Coverage>)> = locations
         .iter()
         .map(|location| {
-            let group = samples_by_location.remove(location).unwrap_or_default();
-            let samples = group.samples();
-            drop(group.packed);
+            let mut group = samples_by_location.remove(location).unwrap_or_default();
+            let samples: Vec<Sample> = group
+                .take_samples()
+                .into_iter()
+                .map(|(time, up)| Sample { time, up })
+                .collect();
             latency.extend(group.latency);
             if let Some(first) = samples
                 .iter()
@@ -426,112 +421,31 @@ fn overlaps(covered: &[Coverage], start: Millis, end: Millis) -> bool {
     covered.iter().any(|c| c.start < end && c.end > start)
 }
 
-/// The probe samples inside `(from, to)` grouped by service and location (a sample
-/// more than `max_sample_gap` before the window cannot reach into it), with the latency
-/// of the up samples inside `period`; the locations each service has anywhere in the
-/// inputs (the `n` of the default quorum): every location that ever probed it, in or
-/// out of the window; and the services with any latency value.
-fn read_probes(
-    frame: &DataFrame,
-    from: Millis,
-    to: Millis,
-    period: (Millis, Millis),
-) -> Result<(Probes, Locations, BTreeSet<String>), Error> {
-    // Grouped here rather than by a three-column sort in polars: the table has millions
-    // of rows, the groups are few, and each file's rows already run in time order.
-    let time = frame
-        .column("time")
-        .and_then(|c| c.cast(&DataType::Int64))
-        .map_err(table_error)?;
-    let times = time.i64().map_err(table_error)?;
-    let services = frame
-        .column("service")
-        .and_then(|c| c.str())
-        .map_err(table_error)?;
-    let locations_column = frame
-        .column("location")
-        .and_then(|c| c.str())
-        .map_err(table_error)?;
-    let ups = frame
-        .column("up")
-        .and_then(|c| c.bool())
-        .map_err(table_error)?;
+/// The probes of a table (read by `auditpack inputs` or a check's tests rather than a
+/// run), kept as a run keeps them.
+fn probes_of(frame: &DataFrame, window: ProbeWindow) -> Result<Probes, Error> {
+    let times = frame::times(frame, "time")?;
+    let services = frame::texts(frame, "service")?;
+    let ups = frame::bools(frame, "up")?;
+    let locations = frame::texts(frame, "location")?;
     let latencies = frame
         .column("latency_ms")
-        .and_then(|c| c.f64())
+        .and_then(|c| c.f64().map(|f| f.iter().collect::<Vec<_>>()))
         .map_err(table_error)?;
-    let mut probes = Probes::new();
-    let mut locations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut with_latency: BTreeSet<String> = BTreeSet::new();
-    // Rows of one service and location come in runs (a file each, usually): the run's
-    // key is compared, and the maps touched once per run.
-    let mut run: Option<(&str, &str)> = None;
-    let mut group = Group::default();
-    let mut run_has_latency = false;
-    let rows = services
-        .iter()
-        .zip(locations_column.iter())
-        .zip(times.iter())
-        .zip(ups.iter())
-        .zip(latencies.iter());
-    for ((((service, location), time), up), latency) in rows {
-        let (Some(service), Some(time), Some(up)) = (service, time, up) else {
-            continue; // Required values: ingest never lets a null through.
-        };
-        let location = location.unwrap_or("default");
-        if run != Some((service, location)) {
-            if let Some((s, l)) = run {
-                add_group(&mut probes, s, l, std::mem::take(&mut group));
-                if run_has_latency {
-                    with_latency.insert(s.to_string());
-                }
-            }
-            run_has_latency = false;
-            if !locations.get(service).is_some_and(|l| l.contains(location)) {
-                locations
-                    .entry(service.to_string())
-                    .or_default()
-                    .insert(location.to_string());
-            }
-            run = Some((service, location));
-        }
-        run_has_latency |= latency.is_some();
-        if time > from && time < to {
-            group.packed.push(time * 2 + i64::from(up));
-            if let Some(ms) = latency.filter(|_| up && time >= period.0 && time < period.1) {
-                group.latency.push((time, ms));
-            }
-        }
+    let mut sink = ProbeSink::new(window);
+    for i in 0..frame.height() {
+        let value = |v: Option<Value>| v.unwrap_or(Value::Null);
+        sink.push(
+            vec![
+                value(times[i].map(Value::Time)),
+                value(services[i].clone().map(Value::Text)),
+                value(ups[i].map(Value::Bool)),
+                value(locations[i].clone().map(Value::Text)),
+                value(latencies[i].map(Value::Float)),
+            ],
+            "",
+            0,
+        );
     }
-    if let Some((s, l)) = run {
-        add_group(&mut probes, s, l, group);
-        if run_has_latency {
-            with_latency.insert(s.to_string());
-        }
-    }
-    let locations = locations
-        .into_iter()
-        .map(|(service, set)| (service, set.into_iter().collect()))
-        .collect();
-    Ok((probes, locations, with_latency))
-}
-
-/// Appends a run of one service's and location's samples to its group.
-fn add_group(probes: &mut Probes, service: &str, location: &str, run: Group) {
-    if run.packed.is_empty() {
-        return;
-    }
-    let by_location = match probes.get_mut(service) {
-        Some(by_location) => by_location,
-        None => probes.entry(service.to_string()).or_default(),
-    };
-    match by_location.get_mut(location) {
-        Some(group) => {
-            group.packed.extend(run.packed);
-            group.latency.extend(run.latency);
-        }
-        None => {
-            by_location.insert(location.to_string(), run);
-        }
-    }
+    Ok(sink.finish().0)
 }
