@@ -9,6 +9,8 @@
 #                     when missing or made with another AUDIT_EVENTS/BENCH_SEED
 #   AUDIT_EVENTS      audit events of the workload (default 10000000, about 2 GB)
 #   BENCH_SEED        generator seed (default 27001)
+#   PROBE_MONTHS      months of probes, the period's included (default 12: about 32 M
+#                     rows, so uptime.trailing_availability reads a year, SPEC §19)
 #   AUDITPACK         use this binary instead of building one
 #   SKIP_DUCKDB=1     time auditpack only
 set -euo pipefail
@@ -18,6 +20,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/auditpack-target}
 bench_dir=${BENCH_DIR:-$HOME/.cache/auditpack-bench}
 events=${AUDIT_EVENTS:-10000000}
 seed=${BENCH_SEED:-27001}
+probe_months=${PROBE_MONTHS:-12}
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "bench: /usr/bin/time is missing (Debian/Ubuntu: apt-get install -y time)" >&2
@@ -30,12 +33,13 @@ if [[ -z ${AUDITPACK:-} ]]; then
     AUDITPACK=$CARGO_TARGET_DIR/release/auditpack
 fi
 
-stamp="benchmark workload, seed $seed, $events audit events,"
+stamp="benchmark workload, seed $seed, $events audit events, $probe_months probe months,"
 if ! head -n1 "$bench_dir/expected.txt" 2>/dev/null | grep -qF "$stamp"; then
     echo "== generating the workload ($events audit events, seed $seed) into $bench_dir" >&2
     rm -rf "$bench_dir"
     (cd "$repo" && cargo run --release --quiet -p auditpack-fixturegen -- \
-        bench --out "$bench_dir" --seed "$seed" --audit-events "$events" >/dev/null)
+        bench --out "$bench_dir" --seed "$seed" --audit-events "$events" \
+        --probe-months "$probe_months" >/dev/null)
 fi
 if [[ ! -f $bench_dir/keys/auditpack_ed25519 ]]; then
     echo "== signing keys: auditpack keygen --out $bench_dir/keys" >&2
@@ -108,5 +112,14 @@ if [[ -n $duck_wall ]]; then
         diff "$results/auditpack.rows" "$results/duckdb.rows" | grep '^[<>]' | head -20
     fi
 fi
+# SPEC §15 on the workload: what the generator planted beside what the pack found.
+echo
+echo "SPEC §15 checks (generator's expectation, then the pack's rows):"
+grep -E '^(capacity.headroom|monitoring.disk_alerting)' "$bench_dir/expected.txt" | sed 's/^/  expected  /'
+awk -F, 'NR > 1 && ($1 == "capacity.headroom" || ($1 == "monitoring.disk_alerting" && $5 > 0)) {
+    printf "  found     %s %s %s %s\n", $1, $3, $4, $5 }' "$pack/findings.csv"
+awk -F, 'NR > 1 && $1 == "uptime.trailing_availability" { n++; if ($4 == "pass") p++ }
+    END { printf "  found     uptime.trailing_availability: %d services over %s probe months, %d pass\n", n, "'"$probe_months"'", p }' \
+    "$pack/findings.csv"
 awk -v w="$ap_wall" -v m="$ap_rss" 'BEGIN {
     printf "auditpack within SPEC §13 limits: %s\n", (w < 60 && m < 2048) ? "yes" : "NO" }'

@@ -35,3 +35,8 @@ pub fn lines(frame: &DataFrame) -> Result<Vec<u64>, Error> {
         .map(|v| v.unwrap_or(0))
         .collect())
 }
+
+pub fn ints(frame: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, Error> {
+    let column = frame.column(name).map_err(table_error)?;
+    Ok(column.i64().map_err(table_error)?.iter().collect())
+}

@@ -14,12 +14,14 @@ mod access;
 pub mod audit;
 mod backup;
 mod capacity;
+mod crypto;
 mod frame;
 mod inputs;
 mod logging;
 mod maintenance;
 mod monitoring;
 mod registry;
+mod snapshots;
 pub mod tenancy;
 #[cfg(test)]
 mod testing;

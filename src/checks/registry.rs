@@ -4,7 +4,7 @@
 //! [`super::complete`] walk this list; nothing else lists checks.
 
 use super::{
-    access, backup, capacity, inputs, logging, maintenance, monitoring, uptime, CheckOutput,
+    access, backup, capacity, crypto, inputs, logging, maintenance, monitoring, uptime, CheckOutput,
 };
 use super::{audit::AuditFacts, CheckCtx};
 use crate::error::Error;
@@ -62,6 +62,9 @@ pub const REGISTRY: &[Check] = &[
     check(Id::MonitoringDiskAlerting,         Count,   Tables(monitoring::disk_alerting::run)),
     check(Id::UptimeLatency,                  Milliseconds, Tables(uptime::latency::run)),
     check(Id::UptimeTrailingAvailability,     Percent, Tables(uptime::trailing_availability::run)),
+    check(Id::AccessPasswordPolicy,           Count,   Tables(access::password_policy::run)),
+    check(Id::CryptoAtRest,                   Count,   Tables(crypto::at_rest::run)),
+    check(Id::CryptoInTransit,                Count,   Tables(crypto::in_transit::run)),
 ];
 
 /// The registry line of `id`.

@@ -32,10 +32,14 @@ pub enum InputKind {
     Maintenance,
     Alerts,
     Utilization,
+    /// SPEC §16: configuration snapshots.
+    PasswordPolicies,
+    DiskEncryption,
+    TlsEndpoints,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 8] = [
+    pub const ALL: [InputKind; 11] = [
         InputKind::Audit,
         InputKind::Leavers,
         InputKind::Backups,
@@ -44,6 +48,9 @@ impl InputKind {
         InputKind::Maintenance,
         InputKind::Alerts,
         InputKind::Utilization,
+        InputKind::PasswordPolicies,
+        InputKind::DiskEncryption,
+        InputKind::TlsEndpoints,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +63,9 @@ impl InputKind {
             InputKind::Maintenance => "maintenance",
             InputKind::Alerts => "alerts",
             InputKind::Utilization => "utilization",
+            InputKind::PasswordPolicies => "password_policies",
+            InputKind::DiskEncryption => "disk_encryption",
+            InputKind::TlsEndpoints => "tls_endpoints",
         }
     }
 

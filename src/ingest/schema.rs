@@ -49,6 +49,14 @@ const fn one_of(name: &'static str, allowed: &'static [&'static str]) -> ColumnS
     }
 }
 
+/// An optional text column with allowed values.
+const fn opt_one_of(name: &'static str, allowed: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec {
+        required: false,
+        ..one_of(name, allowed)
+    }
+}
+
 use ValueType::{Bool, Float, Int, Text, Time};
 
 const OUTCOMES: &[&str] = &["success", "failure"];
@@ -132,6 +140,39 @@ const UTILIZATION: &[ColumnSpec] = &[
     opt("mount", Text),
 ];
 
+/// SPEC §16: configuration snapshots. A requirement column left empty is a requirement
+/// the policy does not have.
+const PASSWORD_POLICIES: &[ColumnSpec] = &[
+    req("observed_at", Time),
+    req("policy", Text),
+    opt("min_length", Int),
+    opt("require_upper", Bool),
+    opt("require_lower", Bool),
+    opt("require_digit", Bool),
+    opt("require_symbol", Bool),
+];
+
+const DISK_ENCRYPTION: &[ColumnSpec] = &[
+    req("observed_at", Time),
+    req("host", Text),
+    req("volume", Text),
+    req("encrypted", Bool),
+    opt("method", Text),
+];
+
+/// The canonical `protocol` values (SPEC §16), oldest first; compared case-insensitively.
+pub const TLS_PROTOCOLS: &[&str] = &["sslv2", "sslv3", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"];
+
+/// A row says whether one protocol is accepted, or (without `protocol`) only when the
+/// endpoint's certificate expires; a row may say both.
+const TLS_ENDPOINTS: &[ColumnSpec] = &[
+    req("observed_at", Time),
+    req("endpoint", Text),
+    opt_one_of("protocol", TLS_PROTOCOLS),
+    opt("accepted", Bool),
+    opt("cert_not_after", Time),
+];
+
 /// The `resource` whose samples have a `mount` (SPEC §15).
 pub const DISK_RESOURCE: &str = "disk";
 /// The `cluster` of a utilization row without one.
@@ -150,6 +191,9 @@ pub fn columns(kind: InputKind) -> &'static [ColumnSpec] {
         InputKind::Maintenance => MAINTENANCE,
         InputKind::Alerts => ALERTS,
         InputKind::Utilization => UTILIZATION,
+        InputKind::PasswordPolicies => PASSWORD_POLICIES,
+        InputKind::DiskEncryption => DISK_ENCRYPTION,
+        InputKind::TlsEndpoints => TLS_ENDPOINTS,
     }
 }
 

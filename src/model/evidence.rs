@@ -130,6 +130,24 @@ pub mod columns {
     pub const VERDICT: &str = "verdict";
     pub const MINUTES_IN_BUSINESS_HOURS: &str = "minutes_in_business_hours";
 
+    // SPEC §16: `access.password_policy`, `crypto.at_rest`, `crypto.in_transit` (and
+    // [`HOST`], [`PATH`], [`LINE`]).
+    pub const OBSERVED_AT: &str = "observed_at";
+    pub const POLICY: &str = "policy";
+    pub const MIN_LENGTH: &str = "min_length";
+    pub const REQUIRE_UPPER: &str = "require_upper";
+    pub const REQUIRE_LOWER: &str = "require_lower";
+    pub const REQUIRE_DIGIT: &str = "require_digit";
+    pub const REQUIRE_SYMBOL: &str = "require_symbol";
+    /// What a password policy lacks, or why its snapshot does not count.
+    pub const MISSING: &str = "missing";
+    pub const VOLUME: &str = "volume";
+    pub const METHOD: &str = "method";
+    pub const ENDPOINT: &str = "endpoint";
+    pub const PROTOCOL: &str = "protocol";
+    pub const ACCEPTED: &str = "accepted";
+    pub const CERT_NOT_AFTER: &str = "cert_not_after";
+
     // backup.retention_tiers
     pub const TIER: &str = "tier";
     pub const SLOT: &str = "slot";

@@ -1,9 +1,11 @@
 //! The access family (SPEC §7, "Access and logging, exactly"): the staff access checks,
-//! each over what the audit pass kept ([`crate::checks::audit::AuditFacts`]).
+//! each over what the audit pass kept ([`crate::checks::audit::AuditFacts`]); and
+//! `access.password_policy` (SPEC §16), over the password policy snapshots.
 
 pub(super) mod leaver_deactivation;
 pub(super) mod leaver_login;
 pub(super) mod mfa;
+pub(super) mod password_policy;
 pub(super) mod shared_credential_rotation;
 pub(super) mod support_ticket;
 

@@ -6,6 +6,12 @@
 //!   seven application shards (customers of 500 tenants, support access).
 //! - `evidence/probes/<service>.csv`: 20 services x 3 locations every 60 s
 //!   (about 2.7 M rows), with a few incidents.
+//! - `evidence/probes-history/<service>.csv`: the same probes over the months before
+//!   (`--probe-months`, default 12 with the period: about 32 M rows in all, SPEC §19),
+//!   read by `uptime.trailing_availability`.
+//! - `evidence/utilization.csv`: 100 hosts in 5 clusters, CPU every 60 s and the root
+//!   disk every 5 min (SPEC §15), with one cluster over its failover limit and three
+//!   disk breaches that no alert follows.
 //! - `evidence/backups.csv`: 200 sources backed up every 4 h plus a daily
 //!   offsite copy (canonical CSV), month-end points for retention;
 //!   `evidence/restore_tests.csv`.
@@ -59,6 +65,12 @@ const CONSOLE_PERMILLE: u64 = 100;
 const NO_MFA_ONE_IN: u64 = 50_000;
 const NO_TICKET_ONE_IN: u64 = 20_000;
 
+pub const DEFAULT_PROBE_MONTHS: u32 = 12;
+const HOSTS: usize = 100;
+const CLUSTERS: usize = 5;
+/// The policy defaults the planted capacity and disk figures are judged by.
+const MARGIN_HOSTS: usize = 2;
+const DISK_THRESHOLD: i64 = 85;
 const SERVICES: usize = 20;
 const LOCATIONS: [&str; 3] = ["syd", "mel", "per"];
 const SOURCES: usize = 200;
@@ -525,8 +537,16 @@ fn csv_file(path: &Path) -> io::Result<BufWriter<File>> {
     Ok(BufWriter::with_capacity(1 << 20, File::create(path)?))
 }
 
-fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
-    let (p0, p1) = period();
+/// The probes of `[from, to)` (the period with 5 minutes either side, or the history
+/// before it), one file per service; `stream` keeps the two apart in the seed.
+fn write_probes(
+    seed: u64,
+    dir: &Path,
+    (from, to): (i64, i64),
+    stream: &str,
+    sum: &mut Summary,
+) -> io::Result<()> {
+    let (p0, p1) = (from, to);
     fs::create_dir_all(dir)?;
     let mut clock = Clock::new();
     let mut line = Vec::with_capacity(128);
@@ -535,7 +555,7 @@ fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
         let path = dir.join(format!("{service}.csv"));
         let mut w = csv_file(&path)?;
         w.write_all(b"time,service,location,up,latency_ms\n")?;
-        let mut rng = Rng::stream(seed, &["bench", "probes", &service]);
+        let mut rng = Rng::stream(seed, &["bench", stream, &service]);
         // 0-3 incidents of 2-40 min, seen by two locations; rare single blips.
         let incidents: Vec<(i64, i64)> = (0..rng.below(4))
             .map(|_| {
@@ -544,8 +564,8 @@ fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
             })
             .collect();
         let (mut rows, mut bytes) = (0u64, 0u64);
-        let mut t = p0 - 5 * MIN;
-        while t < p1 + 5 * MIN {
+        let mut t = p0;
+        while t < p1 {
             for (li, location) in LOCATIONS.iter().enumerate() {
                 let jitter = rng.range(0, 3);
                 let down = (li < 2 && incidents.iter().any(|&(a, b)| (a..b).contains(&t)))
@@ -572,6 +592,106 @@ fn write_probes(seed: u64, dir: &Path, sum: &mut Summary) -> io::Result<()> {
         sum.files.push((path, rows, bytes));
     }
     Ok(())
+}
+
+/// The first instant of the UTC month `months` calendar months before `t`'s month.
+fn months_before(t: i64, months: u32) -> i64 {
+    let (mut year, mut month) = (2026_i32, 10_u32);
+    debug_assert_eq!(t, utc(year, month, 1, 0, 0));
+    for _ in 0..months {
+        if month == 1 {
+            year -= 1;
+            month = 12;
+        } else {
+            month -= 1;
+        }
+    }
+    utc(year, month, 1, 0, 0)
+}
+
+/// What the utilization series were built to show.
+struct Capacity {
+    /// Per cluster: `name peak%` of the load on the survivors at its worst minute.
+    worst: Vec<String>,
+    breaches: usize,
+}
+
+/// CPU of 100 hosts in 5 clusters every 60 s (a few seconds of jitter, so that
+/// `capacity_step` has work) and their root disks every 5 min. `cluster-3` runs hot for
+/// an hour on 14 October, over the failover limit; three hosts' disks fill past the
+/// threshold for an hour each, and no alert follows.
+fn write_utilization(seed: u64, path: &Path, sum: &mut Summary) -> io::Result<Capacity> {
+    let (p0, p1) = period();
+    let mut w = csv_file(path)?;
+    w.write_all(b"time,host,resource,used_percent,cluster,mount\n")?;
+    let mut rng = Rng::stream(seed, &["bench", "utilization"]);
+    let mut clock = Clock::new();
+    let hot = (utc(2026, 10, 14, 9, 0), utc(2026, 10, 14, 10, 0));
+    let full_hosts = [7_usize, 42, 93];
+    let full_from = |host: usize| utc(2026, 10, 3 + host as u32 / 10, 2, 0);
+    let per_cluster = HOSTS / CLUSTERS;
+    let mut worst = [0_i64; CLUSTERS];
+    let mut breaches = 0;
+    let mut in_breach = [false; HOSTS];
+    let (mut rows, mut bytes) = (0u64, 0u64);
+    let mut line = String::with_capacity(96);
+    let mut t = p0;
+    while t < p1 {
+        let mut load = [0_i64; CLUSTERS];
+        for (host, breaching) in in_breach.iter_mut().enumerate() {
+            let cluster = host / per_cluster;
+            let cpu = if cluster == 3 && (hot.0..hot.1).contains(&t) {
+                rng.range(90, 100)
+            } else {
+                rng.range(25, 70)
+            };
+            load[cluster] += cpu;
+            let jitter = rng.range(0, 20);
+            line.clear();
+            let _ = writeln!(
+                line,
+                "{},host-{host:03},cpu,{cpu},cluster-{cluster},",
+                clock.format(t + jitter)
+            );
+            if t % (5 * MIN) == 0 {
+                let start = full_from(host);
+                let full = full_hosts.contains(&host) && (start..start + HOUR).contains(&t);
+                let disk = if full {
+                    rng.range(90, 97)
+                } else {
+                    rng.range(40, 80)
+                };
+                if disk > DISK_THRESHOLD && !*breaching {
+                    breaches += 1;
+                }
+                *breaching = disk > DISK_THRESHOLD;
+                let _ = writeln!(
+                    line,
+                    "{},host-{host:03},disk,{disk},cluster-{cluster},/",
+                    clock.format(t + jitter)
+                );
+                rows += 1;
+            }
+            w.write_all(line.as_bytes())?;
+            rows += 1;
+            bytes += line.len() as u64;
+        }
+        for (cluster, sum) in load.iter().enumerate() {
+            worst[cluster] = worst[cluster].max(*sum);
+        }
+        t += MIN;
+    }
+    w.flush()?;
+    sum.files.push((path.to_path_buf(), rows, bytes));
+    let survivors = (per_cluster - MARGIN_HOSTS) as f64;
+    Ok(Capacity {
+        worst: worst
+            .iter()
+            .enumerate()
+            .map(|(c, load)| format!("cluster-{c} {:.4}%", *load as f64 / survivors))
+            .collect(),
+        breaches,
+    })
 }
 
 fn write_backups(seed: u64, out: &Path, sum: &mut Summary) -> io::Result<()> {
@@ -787,8 +907,8 @@ pdf_key = \"keys/pdf-signing.key\"
 pdf_certificate = \"keys/pdf-signing.crt\"
 ";
 
-fn config_text() -> String {
-    let inputs = config_toml::inputs(&[
+fn config_text(history: bool) -> String {
+    let mut inputs = vec![
         Input::new("audit", "ndjson", "evidence/audit/"),
         Input::new("leavers", "csv", "evidence/leavers.csv"),
         Input::new("probes", "csv", "evidence/probes/"),
@@ -796,16 +916,21 @@ fn config_text() -> String {
         Input::new("backups", "csv", "evidence/backups.csv"),
         Input::new("restore_tests", "csv", "evidence/restore_tests.csv"),
         Input::new("alerts", "csv", "evidence/alerts.csv"),
-    ]);
+        Input::new("utilization", "csv", "evidence/utilization.csv"),
+    ];
+    if history {
+        inputs.push(Input::new("probes", "csv", "evidence/probes-history/"));
+    }
+    let inputs = config_toml::inputs(&inputs);
     format!("{CONFIG_HEAD}{inputs}{SIGNING}")
 }
 
 /// Write the whole workload under `out`.
-pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
+pub fn write(out: &Path, seed: u64, audit_events: u64, probe_months: u32) -> io::Result<Summary> {
     fs::create_dir_all(out)?;
     let mut sum = Summary::default();
     let config = out.join("auditpack.toml");
-    let config_text = config_text();
+    let config_text = config_text(probe_months > 1);
     fs::write(&config, &config_text)?;
     sum.files.push((config, 0, config_text.len() as u64));
     let world = World::new(seed);
@@ -816,11 +941,28 @@ pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
         &out.join("evidence/audit"),
         &mut sum,
     )?;
-    write_probes(seed, &out.join("evidence/probes"), &mut sum)?;
+    let (p0, p1) = period();
+    write_probes(
+        seed,
+        &out.join("evidence/probes"),
+        (p0 - 5 * MIN, p1 + 5 * MIN),
+        "probes",
+        &mut sum,
+    )?;
+    let history_from = months_before(p0, probe_months.saturating_sub(1));
+    if history_from < p0 {
+        write_probes(
+            seed,
+            &out.join("evidence/probes-history"),
+            (history_from, p0 - 5 * MIN),
+            "probes-history",
+            &mut sum,
+        )?;
+    }
+    let capacity = write_utilization(seed, &out.join("evidence/utilization.csv"), &mut sum)?;
     write_backups(seed, out, &mut sum)?;
     write_small(seed, &world, out, &mut sum)?;
 
-    let (p0, p1) = period();
     let late = world
         .specials_console
         .iter()
@@ -838,9 +980,19 @@ pub fn write(out: &Path, seed: u64, audit_events: u64) -> io::Result<Summary> {
     let mut e = String::new();
     let _ = writeln!(
         e,
-        "benchmark workload, seed {seed}, {audit_events} audit events, period [{}, {})",
+        "benchmark workload, seed {seed}, {audit_events} audit events, {probe_months} probe months, period [{}, {})",
         rfc3339(p0),
         rfc3339(p1)
+    );
+    let _ = writeln!(
+        e,
+        "capacity.headroom: worst load on the survivors (of {MARGIN_HOSTS} lost) per cluster: {}",
+        capacity.worst.join(", ")
+    );
+    let _ = writeln!(
+        e,
+        "monitoring.disk_alerting: {} disk breaches over {DISK_THRESHOLD}%, none alerted",
+        capacity.breaches
     );
     let _ = writeln!(
         e,

@@ -3,7 +3,7 @@
 //! ```text
 //! auditpack-fixturegen demo --out DIR [--seed N]
 //! auditpack-fixturegen demo-backups --out DIR
-//! auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N]
+//! auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N]
 //! ```
 //!
 //! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
@@ -49,7 +49,7 @@ const DEFAULT_SEED: u64 = 27_001;
     name = "auditpack-fixturegen",
     override_usage = "auditpack-fixturegen demo --out DIR [--seed N]
        auditpack-fixturegen demo-backups --out DIR
-       auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N]"
+       auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N]"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -87,6 +87,9 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = bench::DEFAULT_AUDIT_EVENTS,
               value_parser = underscored_u64)]
         audit_events: u64,
+        /// Months of probes, the period's included (12: a year, about 32 M rows)
+        #[arg(long, value_name = "N", default_value_t = bench::DEFAULT_PROBE_MONTHS)]
+        probe_months: u32,
     },
 }
 
@@ -208,9 +211,9 @@ fn run_demo_backups(out: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
-fn run_bench(out: PathBuf, seed: u64, audit_events: u64) -> Result<(), String> {
+fn run_bench(out: PathBuf, seed: u64, audit_events: u64, probe_months: u32) -> Result<(), String> {
     let started = std::time::Instant::now();
-    let summary = bench::write(&out, seed, audit_events)
+    let summary = bench::write(&out, seed, audit_events, probe_months)
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     let total: u64 = summary.files.iter().map(|f| f.2).sum();
     for (path, rows, bytes) in &summary.files {
@@ -291,7 +294,8 @@ fn main() -> ExitCode {
             out,
             seed,
             audit_events,
-        } => run_bench(out, seed, audit_events),
+            probe_months,
+        } => run_bench(out, seed, audit_events, probe_months),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -377,11 +381,12 @@ mod tests {
     #[test]
     fn parses_bench() {
         assert_eq!(
-            parse("bench --out b --audit-events 1_000_000"),
+            parse("bench --out b --audit-events 1_000_000 --probe-months 1"),
             Ok(Command::Bench {
                 out: PathBuf::from("b"),
                 seed: DEFAULT_SEED,
-                audit_events: 1_000_000
+                audit_events: 1_000_000,
+                probe_months: 1
             })
         );
         assert_eq!(
@@ -389,7 +394,8 @@ mod tests {
             Ok(Command::Bench {
                 out: PathBuf::from("b"),
                 seed: 3,
-                audit_events: bench::DEFAULT_AUDIT_EVENTS
+                audit_events: bench::DEFAULT_AUDIT_EVENTS,
+                probe_months: bench::DEFAULT_PROBE_MONTHS
             })
         );
     }
