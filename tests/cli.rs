@@ -75,7 +75,41 @@ fn the_demo_pack_carries_the_planted_figures() {
             ("uptime.availability", "payroll-web", "99.9865", "pass"),
             ("uptime.availability", "jobs-api", "99.8897", "fail"),
             ("uptime.availability", "customer-portal", "100.0000", "pass"),
-            ("uptime.coverage", "customer-portal", "99.7259", "pass"),
+            ("uptime.coverage", "customer-portal", "99.7257", "pass"),
+            // SPEC §15: each check's planted failure and a passing witness.
+            ("maintenance.notice", "jobs-api", "1", "fail"),
+            (
+                "maintenance.business_hours",
+                "customer-portal",
+                "30.00",
+                "fail",
+            ),
+            ("uptime.latency", "jobs-api", "1061.00", "fail"),
+            ("uptime.latency", "payroll-api", "134.00", "pass"),
+            (
+                "uptime.trailing_availability",
+                "payroll-web",
+                "99.8789",
+                "fail",
+            ),
+            (
+                "uptime.trailing_availability",
+                "payroll-api",
+                "99.9905",
+                "pass",
+            ),
+            (
+                "uptime.trailing_availability",
+                "customer-portal",
+                "100.0000",
+                "pass",
+            ),
+            ("capacity.headroom", "db", "100.3000", "fail"),
+            ("capacity.headroom", "k8s-prod", "58.5000", "pass"),
+            ("monitoring.disk_alerting", "db-main-02", "1", "fail"),
+            ("monitoring.disk_alerting", "files-01", "0", "pass"),
+            ("backup.retention_tiers", "ledger-db", "1", "fail"),
+            ("backup.retention_tiers", "payroll-db", "0", "pass"),
         ],
     );
     // Backups, from the real restic and borg output the generator recorded.
@@ -239,7 +273,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (16 failing)"),
+        output.stdout.contains("FAIL (20 failing)"),
         "{}",
         output.stdout
     );
@@ -247,8 +281,8 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    // 18 rows fail the checks; the demo's waivers cover two of them.
-    assert_eq!(root.attribute("failures"), Some("16"));
+    // 22 rows fail the checks; the demo's waivers cover two of them.
+    assert_eq!(root.attribute("failures"), Some("20"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -268,15 +302,19 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
             "db-superuser",
             "coastal-care",
             "customer-files",
+            "ledger-db",
             "payroll-db",
+            "db",
             "evidence/audit/admin-console.ndjson",
+            "customer-portal",
             "jobs-api",
             "customer-portal",
             "files-01",
+            "db-main-02",
             "jobs-api",
             "payroll-api",
             "jobs-api",
-            "payroll-api"
+            "payroll-web"
         ]
     );
     let testcases = document
@@ -290,7 +328,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 16);
+    assert_eq!(summary["counts"]["fail"], 20);
     assert_eq!(summary["counts"]["waived"], 2);
     let states: Vec<(&str, &str)> = summary["waivers"]
         .as_array()

@@ -22,7 +22,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config_toml::{self, Input};
 use crate::org::{period, PRIMARY_REGION, TIMEZONE};
-use crate::time::{fixed_offset_misreading, rfc3339, utc, DAY, HOUR, MIN};
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use crate::time::{fixed_offset_misreading, melbourne_date, rfc3339, utc, DAY, HOUR, MIN};
 
 /// Where the offsite copies live.
 pub const OFFSITE_REGION: &str = "au-southwest-1";
@@ -173,6 +175,45 @@ const LAST_DAY: (i32, u32, u32) = (2026, 10, 31);
 /// Month-end points kept by the retention policy, all before the schedules.
 const MONTHLY: [(i32, u32, u32); 3] = [(2026, 6, 30), (2026, 7, 31), (2026, 8, 31)];
 
+/// The ledger-db month-end dump pruned by mistake during the storage move
+/// (CHG-2026-0912): 31 Jul 17:00Z, which is 1 Aug in Melbourne, so the `monthly`
+/// tier's August slot is left without a restorable point.
+pub fn ledger_pruned() -> i64 {
+    utc(2026, 7, 31, 17, 0)
+}
+/// When it was pruned (its `expired_at`), as `utc` arguments.
+const LEDGER_PRUNED_AT: (i32, u32, u32, u32, u32) = (2026, 9, 12, 2, 0);
+
+/// `[policy.retention_tiers]` of the demo: the SPEC §15 defaults, written out so the
+/// README's slot counts can be read off the config.
+pub const TIERS: RetentionTiers = RetentionTiers {
+    daily: 7,
+    weekly: 4,
+    monthly: 3,
+};
+
+/// The `[policy.retention_tiers]` table `demo` writes, matching [`TIERS`]. A TOML
+/// sub-table, so it must come after every plain `[policy]` key.
+pub const TIERS_TOML: &str = "
+[policy.retention_tiers]
+daily = 7
+weekly = 4
+monthly = 3
+";
+
+/// Slots per tier (SPEC §15 "Retention tiers").
+pub struct RetentionTiers {
+    pub daily: u32,
+    pub weekly: u32,
+    pub monthly: u32,
+}
+
+impl RetentionTiers {
+    pub fn slots(&self) -> u32 {
+        self.daily + self.weekly + self.monthly
+    }
+}
+
 /// The run restic missed (8 h between successful backups).
 pub fn restic_missed() -> i64 {
     utc(2026, 10, 17, 8, 0)
@@ -279,7 +320,10 @@ pub fn plan() -> Backups {
     let expired_at = utc(2026, 10, 1, 17, 30);
     let mut ledger: Vec<Point> =
         std::iter::once(ledger_row(utc(2026, 5, 31, 17, 0), 12, Some(expired_at)))
-            .chain(monthly(17).into_iter().map(|t| ledger_row(t, 12, None)))
+            .chain(monthly(17).into_iter().map(|t| {
+                let pruned = (t == ledger_pruned()).then_some(LEDGER_PRUNED_AT);
+                ledger_row(t, 12, pruned.map(|(y, m, d, h, mi)| utc(y, m, d, h, mi)))
+            }))
             .chain(
                 schedule(&[1, 5, 9, 13, 17, 21], 0)
                     .into_iter()
@@ -475,6 +519,22 @@ pub fn plan() -> Backups {
         },
         Planted {
             source: "ledger-db",
+            at: Some(ledger_pruned()),
+            what: format!(
+                "the July month-end dump (Melbourne: 1 Aug) pruned during the storage move, \
+                 `expired_at` {}",
+                {
+                    let (y, m, d, h, mi) = LEDGER_PRUNED_AT;
+                    rfc3339(utc(y, m, d, h, mi))
+                }
+            ),
+            verdict: "no restorable point in the `monthly 2026-08` slot: fails \
+                      `backup.retention_tiers` (1 of 14 slots); `backup.retention` still \
+                      passes (30 Jun is older)"
+                .into(),
+        },
+        Planted {
+            source: "ledger-db",
             at: Some(utc(2026, 10, 31, 13, 0)),
             what: "the 13:00Z dump finishes at 13:12Z".into(),
             verdict: "ignored (finishes after the period end); the last gap is 09:12Z to 13:00Z"
@@ -637,6 +697,10 @@ pub struct Figures {
     /// Last successful restore test before period end: (tested_at, reference).
     pub last_test: Option<(i64, &'static str)>,
     pub failed_tests: usize,
+    /// SPEC §15 "Retention tiers": the slots with no restorable point at period end,
+    /// labelled as auditpack's detail names them (`monthly 2026-08`), tier by tier,
+    /// oldest first.
+    pub uncovered_slots: Vec<String>,
     /// Longest gap between consecutive successful finishes as a DST-blind tool
     /// reads borg's naive times (fixed +10:00), if the source uses borg:
     /// (primary, offsite).
@@ -728,8 +792,14 @@ pub fn assess(plan: &Backups) -> Vec<Figures> {
                     _ => None,
                 }
             };
+            let restorable: Vec<i64> = ok
+                .iter()
+                .filter(|(_, p)| p.started < p1 && p.expired.is_none_or(|e| e > p1))
+                .map(|(_, p)| p.started)
+                .collect();
             Figures {
                 source,
+                uncovered_slots: uncovered_slots(&restorable, &TIERS),
                 in_period: ok.iter().filter(inside).count(),
                 rpo: longest_gap(&finishes, p0, p1),
                 offsite: longest_gap(&offsite, p0, p1),
@@ -756,9 +826,74 @@ pub fn assess(plan: &Backups) -> Vec<Figures> {
         .collect()
 }
 
+/// The tier slots (SPEC §15) that no restorable point (by its start) falls in. Slots
+/// are Melbourne calendar days, ISO weeks and months ending with the period's last
+/// local day; a point covers the slot its local start date falls in.
+pub fn uncovered_slots(restorable_starts: &[i64], tiers: &RetentionTiers) -> Vec<String> {
+    let (_, p1) = period();
+    let last = melbourne_date(p1 - 1);
+    let dates: Vec<NaiveDate> = restorable_starts
+        .iter()
+        .map(|&t| melbourne_date(t))
+        .collect();
+    let mut out = Vec::new();
+    for back in (0..tiers.daily).rev() {
+        let day = last - Days::new(u64::from(back));
+        if !dates.contains(&day) {
+            out.push(format!("daily {}", day.format("%Y-%m-%d")));
+        }
+    }
+    for back in (0..tiers.weekly).rev() {
+        let week = (last - Days::new(7 * u64::from(back))).iso_week();
+        if !dates.iter().any(|d| d.iso_week() == week) {
+            out.push(format!("weekly {}-W{:02}", week.year(), week.week()));
+        }
+    }
+    for back in (0..tiers.monthly).rev() {
+        let first = last.with_day(1).expect("day 1 exists") - Months::new(back);
+        if !dates
+            .iter()
+            .any(|d| (d.year(), d.month()) == (first.year(), first.month()))
+        {
+            out.push(format!("monthly {}", first.format("%Y-%m")));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tier_slots_follow_melbourne_dates() {
+        // 31 Jul 17:00Z is 1 Aug in Melbourne: it covers August, not July.
+        let tiers = RetentionTiers {
+            daily: 0,
+            weekly: 0,
+            monthly: 4,
+        };
+        let starts = [
+            utc(2026, 7, 31, 17, 0),
+            utc(2026, 9, 20, 0, 0),
+            utc(2026, 10, 2, 0, 0),
+        ];
+        assert_eq!(uncovered_slots(&starts, &tiers), vec!["monthly 2026-07"]);
+        // The period's last local day is Sat 31 Oct, in ISO week 44.
+        let tiers = RetentionTiers {
+            daily: 2,
+            weekly: 1,
+            monthly: 0,
+        };
+        assert_eq!(
+            uncovered_slots(&[utc(2026, 10, 30, 13, 0)], &tiers),
+            vec!["daily 2026-10-30"]
+        );
+        assert_eq!(
+            uncovered_slots(&[], &tiers).last().map(String::as_str),
+            Some("weekly 2026-W44")
+        );
+    }
 
     #[test]
     fn gaps_follow_the_spec() {

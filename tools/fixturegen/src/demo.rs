@@ -6,8 +6,10 @@
 //! move with the seed). Each planted event exists to exercise one rule of
 //! SPEC §7 "Availability, exactly"; `Event::verdict` says which.
 //!
-//! Output: `auditpack.toml`, `evidence/probes/<service>.csv`,
-//! `evidence/maintenance.csv`, the canonical backup evidence of `backups.rs`
+//! Output: `auditpack.toml`, `evidence/probes/<service>.csv` (with `latency_ms`
+//! on up samples), the sparse year of `history.rs`
+//! (`evidence/probes-history/<service>.csv`), the cpu and disk series of
+//! `utilization.rs` (`evidence/utilization.csv`), `evidence/maintenance.csv`, the canonical backup evidence of `backups.rs`
 //! (`evidence/backups/ledger-db.csv`, `evidence/restore_tests.csv`), the access,
 //! logging and monitoring evidence of `access.rs` (`evidence/audit/*.ndjson`,
 //! `evidence/leavers.csv`, `evidence/alerts.csv`), the attestations and waivers of
@@ -24,10 +26,12 @@ use crate::access::{self, Access};
 use crate::backups::{self, Backups, Figures};
 use crate::config_toml::{self, Input};
 use crate::controls;
+use crate::history;
 use crate::org::{period, ORGANISATION, PRIMARY_REGION, TIMEZONE};
 use crate::prng::Rng;
 use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
 use crate::time::{rfc3339, utc, HOUR, MIN};
+use crate::utilization::{self, Utilization};
 
 /// `uptime_target_percent` and `min_monitoring_coverage_percent` of the config.
 pub const UPTIME_TARGET: f64 = 99.9;
@@ -81,7 +85,7 @@ pub const LOCATIONS: [Location; 3] = [
 
 /// Probes run from a little before the period to a little after it, so both
 /// ends are covered by a sample and "evidence just before the period" exists.
-fn data_range() -> (i64, i64) {
+pub fn data_range() -> (i64, i64) {
     (utc(2026, 9, 30, 12, 0), utc(2026, 10, 31, 13, 30))
 }
 
@@ -118,6 +122,9 @@ pub enum Effect {
     Silent,
     /// Still up, but latency triples (a struggling service before it falls over).
     Slow,
+    /// Still up, with latency drawn from `[lo, hi]` ms (a service struggling for a
+    /// while). Drawn from a stream of its own, so the noise elsewhere is unchanged.
+    SlowTo(i64, i64),
 }
 
 /// A planted event: every sample whose nominal minute is in `[start, end)`, at
@@ -215,6 +222,14 @@ fn windows() -> Vec<Window> {
             end: utc(2026, 10, 24, 15, 0),
             announced_at: utc(2026, 10, 14, 14, 0),
             purpose: "core switch firmware upgrade, all services",
+        },
+        Window {
+            reference: "CHG-2026-1028",
+            service: "customer-portal",
+            start: utc(2026, 10, 27, 23, 0),
+            end: utc(2026, 10, 27, 23, 30),
+            announced_at: utc(2026, 10, 20, 23, 0),
+            purpose: "CDN provider cut-over, scheduled in business hours (Wed 10:00 AEDT)",
         },
     ]
 }
@@ -353,6 +368,23 @@ fn scripted_events() -> Vec<Event> {
         ),
         planted(
             "jobs-api",
+            SlowTo(4_000, 6_000),
+            span(2026, 10, 17, (16, 55), (17, 0)),
+            ALL,
+            "cold caches after the broker upgrade: 4-6 s responses",
+            "excluded from `uptime.latency`: inside the scheduled CHG-2026-1018",
+        ),
+        planted(
+            "jobs-api",
+            SlowTo(900, 1_600),
+            (utc(2026, 10, 26, 0, 0), utc(2026, 10, 28, 0, 0)),
+            ALL,
+            "a runaway batch job starves the worker pool for 48 h: 0.9-1.6 s responses",
+            "no downtime, but over 5 % of the month's up samples: p95 above 800 ms fails \
+             `uptime.latency`",
+        ),
+        planted(
+            "jobs-api",
             Down,
             span(2026, 10, 22, (3, 4), (3, 39)),
             ALL,
@@ -459,12 +491,16 @@ impl Demo {
         let blips = random_blips(seed, &events, &windows);
         events.extend(blips);
         events.sort_by_key(|e| (e.start, e.end));
+        let mut access = Access::new(seed);
+        // The disk alert the utilization scenario plants goes in the same alerts.csv.
+        access.alerts.extend(utilization::alerts());
+        access.alerts.sort_by_key(|a| (a.started, a.target));
         Demo {
             seed,
             windows,
             events,
             backups: backups::plan(),
-            access: Access::new(seed),
+            access,
         }
     }
 }
@@ -478,6 +514,57 @@ pub struct ServiceResult {
     pub planted: Outcome,
     /// SPEC §7 applied exactly to the jittered samples in the file.
     pub exact: Outcome,
+    /// SPEC §15 `uptime.latency` on the samples in the file.
+    pub latency: Latency,
+    /// Rows of `evidence/probes-history/<service>.csv`.
+    pub history_rows: usize,
+    /// SPEC §7 over the trailing window (SPEC §15), on the history and the month.
+    pub trailing: Outcome,
+}
+
+/// `uptime.latency` of one service (SPEC §15): nearest-rank percentiles of the up
+/// samples' latency in the period, outside scheduled windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Latency {
+    pub n: usize,
+    /// Up samples in the period left out because a scheduled window holds them.
+    pub excluded: usize,
+    pub p50: i64,
+    pub p95: i64,
+    pub p99: i64,
+    pub max: i64,
+}
+
+impl Latency {
+    fn of(samples: &[(i64, i64)], scheduled: &[(i64, i64)]) -> Self {
+        let (p0, p1) = period();
+        let in_period: Vec<(i64, i64)> = samples
+            .iter()
+            .copied()
+            .filter(|(t, _)| (p0..p1).contains(t))
+            .collect();
+        let mut kept: Vec<i64> = in_period
+            .iter()
+            .filter(|(t, _)| !scheduled.iter().any(|&(s, e)| (s..e).contains(t)))
+            .map(|&(_, ms)| ms)
+            .collect();
+        kept.sort_unstable();
+        let n = kept.len();
+        // Rank ⌈p × n / 100⌉, 1-based, in integers.
+        let rank = |p: usize| {
+            kept.get((p * n).div_ceil(100).max(1) - 1)
+                .copied()
+                .unwrap_or(0)
+        };
+        Latency {
+            n,
+            excluded: in_period.len() - n,
+            p50: rank(50),
+            p95: rank(95),
+            p99: rank(99),
+            max: kept.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 /// Everything one run produced.
@@ -488,6 +575,8 @@ pub struct Output {
     pub backups: Vec<Figures>,
     /// SPEC §7 "Access and logging, exactly" and alert resolution, per subject.
     pub access: Vec<access::Finding>,
+    /// The utilization evidence and SPEC §15's capacity and disk figures.
+    pub utilization: Utilization,
 }
 
 /// Write the whole demo under `out`.
@@ -506,18 +595,51 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
     files.extend(backups::write_canonical(&demo.backups, out)?);
     files.extend(access::write(&demo.access, out)?);
     files.extend(controls::write(demo.seed, out)?);
+    let utilization = utilization::write(demo.seed, out, &demo.access.alerts)?;
+    files.push(utilization.path.clone());
 
+    let history_dir = out.join(history::DIR);
+    fs::create_dir_all(&history_dir)?;
     let mut services = Vec::new();
     for service in SERVICES {
         let path = probes_dir.join(format!("{service}.csv"));
-        let (rows, (jittered, nominal)) = write_probes(demo, service, &path)?;
+        let (rows, (jittered, nominal), latencies) = write_probes(demo, service, &path)?;
         files.push(path);
+        let history_path = history_dir.join(format!("{service}.csv"));
+        let (history_rows, history) = history::write(service, data_range().0, &history_path)?;
+        files.push(history_path);
         let windows: Vec<WindowSpan> = demo
             .windows
             .iter()
             .filter(|w| w.applies_to(service))
             .map(Window::span)
             .collect();
+        let scheduled: Vec<(i64, i64)> = windows
+            .iter()
+            .filter(|w| w.is_scheduled(POLICY.maintenance_notice))
+            .map(|w| (w.start, w.end))
+            .collect();
+        // The year: each location's history, then its month (the files never overlap).
+        let year: Vec<Vec<Sample>> = LOCATIONS
+            .iter()
+            .zip(&jittered)
+            .map(|(l, month)| {
+                let old = history::LOCATIONS
+                    .iter()
+                    .position(|h| *h == l.name)
+                    .map_or(&[][..], |i| history[i].as_slice());
+                old.iter().chain(month).copied().collect()
+            })
+            .collect();
+        let (w0, w1) = history::window();
+        let trailing = {
+            let locs: Vec<(&str, &[Sample])> = LOCATIONS
+                .iter()
+                .zip(&year)
+                .map(|(l, s)| (l.name, s.as_slice()))
+                .collect();
+            reference::assess(w0, w1, &locs, &windows, POLICY)
+        };
         let (p0, p1) = period();
         let assess = |samples: &[Vec<Sample>]| {
             let locs: Vec<(&str, &[Sample])> = LOCATIONS
@@ -532,6 +654,9 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
             rows,
             planted: assess(&nominal),
             exact: assess(&jittered),
+            latency: Latency::of(&latencies, &scheduled),
+            history_rows,
+            trailing,
         });
     }
     Ok(Output {
@@ -539,6 +664,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
         services,
         backups: backups::assess(&demo.backups),
         access: access::assess(&demo.access),
+        utilization,
     })
 }
 
@@ -557,14 +683,19 @@ probe_quorum = 0
 max_sample_gap = \"5m\"
 min_monitoring_coverage_percent = 99.0
 maintenance_notice = \"48h\"
-{policy}{access}
+{policy}{access}{second_wave}{utilization}{tiers}
 ",
         policy = backups::POLICY_TOML,
-        access = access::POLICY_TOML
+        access = access::POLICY_TOML,
+        second_wave = SECOND_WAVE_POLICY_TOML,
+        utilization = utilization::POLICY_TOML,
+        tiers = backups::TIERS_TOML,
     );
     text.push_str(&config_toml::inputs(&[
         Input::new("probes", "csv", PROBES_DIR),
+        Input::new("probes", "csv", history::DIR),
         Input::new("maintenance", "csv", MAINTENANCE),
+        Input::new("utilization", "csv", utilization::UTILIZATION),
     ]));
     text.push_str(&backups::config_inputs(plan));
     text.push_str(&access::config_inputs());
@@ -572,6 +703,17 @@ maintenance_notice = \"48h\"
     text.push_str(SIGNING_TOML);
     text
 }
+
+/// The SPEC §15 `[policy]` keys of maintenance and uptime, as written to the config.
+const SECOND_WAVE_POLICY_TOML: &str = "business_hours = \"08:00-18:00\"
+business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]
+maintenance_business_hours_max = \"0m\"
+latency_p95_max = \"800ms\"
+trailing_months = 12
+trailing_uptime_target_percent = 99.9
+";
+/// `latency_p95_max`, in ms.
+pub const LATENCY_P95_MAX: i64 = 800;
 
 /// The demo signs its packs with public, demo-only keys (made once with
 /// `auditpack keygen`, committed under `keys-DEMO-ONLY/`, not by this generator: keys are
@@ -612,13 +754,26 @@ struct Row {
 /// Per-location samples: (as written, with jitter) and (nominal minute).
 type SampleSets = (Vec<Vec<Sample>>, Vec<Vec<Sample>>);
 
-/// Write one service's probes file; return its row count and samples.
-fn write_probes(demo: &Demo, service: &str, path: &Path) -> io::Result<(usize, SampleSets)> {
+/// (time, latency ms) of the up samples written.
+type Latencies = Vec<(i64, i64)>;
+
+/// Write one service's probes file; return its row count, its samples, and the
+/// (time, latency ms) of its up samples as written.
+fn write_probes(
+    demo: &Demo,
+    service: &str,
+    path: &Path,
+) -> io::Result<(usize, SampleSets, Latencies)> {
     let (d0, d1) = data_range();
     let mut rngs: Vec<Rng> = LOCATIONS
         .iter()
         .map(|l| Rng::stream(demo.seed, &[service, l.name]))
         .collect();
+    let mut slow_rngs: Vec<Rng> = LOCATIONS
+        .iter()
+        .map(|l| Rng::stream(demo.seed, &[service, l.name, "slow"]))
+        .collect();
+    let mut latencies = Vec::new();
     // Events per location, so the inner loop only scans its own few.
     let events: Vec<Vec<&Event>> = LOCATIONS
         .iter()
@@ -662,6 +817,13 @@ fn write_probes(demo: &Demo, service: &str, path: &Path) -> io::Result<(usize, S
             if active(Effect::Slow) {
                 latency *= 3;
             }
+            let slow_to = events[i].iter().find_map(|e| match e.effect {
+                Effect::SlowTo(lo, hi) if (e.start..e.end).contains(&base) => Some((lo, hi)),
+                _ => None,
+            });
+            if let Some((lo, hi)) = slow_to {
+                latency = slow_rngs[i].range(lo, hi);
+            }
             let up = !active(Effect::Down);
             jittered[i].push((base + jitter, up));
             nominal[i].push((base, up));
@@ -677,6 +839,7 @@ fn write_probes(demo: &Demo, service: &str, path: &Path) -> io::Result<(usize, S
         minute.sort_by(|a, b| (a.time, a.location).cmp(&(b.time, b.location)));
         for r in &minute {
             if r.up {
+                latencies.push((r.time, r.latency_ms));
                 writeln!(
                     w,
                     "{},{service},{},1,{}",
@@ -692,5 +855,5 @@ fn write_probes(demo: &Demo, service: &str, path: &Path) -> io::Result<(usize, S
         base += CADENCE;
     }
     w.flush()?;
-    Ok((rows, (jittered, nominal)))
+    Ok((rows, (jittered, nominal), latencies))
 }

@@ -7,8 +7,8 @@
 //! ```
 //!
 //! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
-//! 2026): config, probe and maintenance evidence, canonical backup and restore
-//! test evidence, audit logs, leavers and alerts, attestations and waivers, and a README stating what a correct tool must conclude. The
+//! 2026): config, probe (a month, and a sparse year of history), utilization and
+//! maintenance evidence, canonical backup and restore test evidence, audit logs, leavers and alerts, attestations and waivers, and a README stating what a correct tool must conclude. The
 //! same seed always yields byte-identical files.
 //!
 //! `demo-backups` adds the native backup evidence (`evidence/backups/*.json`) by
@@ -29,11 +29,14 @@ mod bench;
 mod config_toml;
 mod controls;
 mod demo;
+mod history;
 mod org;
 mod prng;
 mod readme;
 mod reference;
+mod second_wave;
 mod time;
+mod utilization;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -258,6 +261,7 @@ fn run_demo(out: PathBuf, seed: u64) -> Result<(), String> {
     }
     check_backup_intent(&output.backups)?;
     check_access_intent(&output.access)?;
+    second_wave::check_intent(&second_wave::expected(&scenario, &output))?;
     check_controls_intent()
 }
 

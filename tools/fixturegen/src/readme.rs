@@ -10,15 +10,18 @@ use crate::access::{self, Access, Finding};
 use crate::backups::{self, Backups, Figures, Tool, OFFSITE_REGION};
 use crate::controls;
 use crate::demo::{
-    Demo, Effect, Output, ServiceResult, Window, LOCATIONS, MIN_COVERAGE, POLICY, SERVICES,
-    UPTIME_TARGET,
+    Demo, Effect, Output, ServiceResult, Window, LATENCY_P95_MAX, LOCATIONS, MIN_COVERAGE, POLICY,
+    SERVICES, UPTIME_TARGET,
 };
+use crate::history;
 use crate::org::{period, ORGANISATION, PRIMARY_REGION, TIMEZONE};
 use crate::reference::Outcome;
+use crate::second_wave;
 use crate::time::{
     clock_utc, days, dst_start, hours, local, minutes, naive_melbourne, rfc3339, short_utc, DAY,
     HOUR, MIN,
 };
+use crate::utilization;
 
 /// The command that regenerates the demo, from the repository root.
 pub const REGENERATE: &str = "CARGO_TARGET_DIR=$HOME/.cache/fixturegen-target \
@@ -168,6 +171,21 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
             r.service, r.rows
         );
     }
+    for r in &out.services {
+        let _ = writeln!(
+            s,
+            "| `{}{}.csv` | {} samples (sparse: 5 min, `syd` and `per`) |",
+            history::DIR,
+            r.service,
+            r.history_rows
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| `{}` | {} samples (cpu and disk, 5 min) |",
+        utilization::UTILIZATION,
+        out.utilization.rows
+    );
     let plan = &demo.backups;
     for r in plan.repos.iter().filter(|r| r.tool != Tool::Csv) {
         let what = match r.tool {
@@ -273,7 +291,7 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
             let kind = match e.effect {
                 Effect::Down => "down",
                 Effect::Silent => "silent",
-                Effect::Slow => "slow",
+                Effect::Slow | Effect::SlowTo(..) => "slow",
             };
             let _ = writeln!(
                 s,
@@ -385,6 +403,7 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
         );
     }
 
+    s.push_str(&second_wave_section(demo, out));
     s.push_str(&backups_section(plan, &out.backups));
     s.push_str(&access_section(&demo.access, &out.access));
     s.push_str(&controls_section());
@@ -455,6 +474,104 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
          \x20 `ledger-db`, never another tenant's source, id, user or file, not even as an alert\n\
          \x20 target (`payroll-db`'s BackupMissed alert is left out of the other tenants' packs)."
     );
+    s
+}
+
+/// The README's `## Second-wave checks` section: the SPEC §15 inputs, what is
+/// planted for each check, and the rows a correct tool produces.
+fn second_wave_section(demo: &Demo, out: &Output) -> String {
+    let mut s = String::new();
+    let (w0, w1) = history::window();
+    let (run0, run1) = utilization::payroll_run();
+    let (f0, f1) = utilization::files_breach();
+    let (d0, d1) = utilization::db_breach();
+    let run_local = format!("{} - {}", local(run0), local(run1));
+    let _ = writeln!(
+        s,
+        "\n## Second-wave checks (SPEC §15)\n\n\
+         Policy: business hours 08:00-18:00 Mon-Fri Melbourne with no scheduled maintenance\n\
+         allowed in them; `latency_p95_max = \"{LATENCY_P95_MAX}ms\"`; a {months}-month trailing\n\
+         window at 99.9 %; capacity of `cpu` in 5 min steps, each cluster losing\n\
+         {margin} host with the survivors at most {failover:.1} % busy; disk breaches above\n\
+         {threshold:.1} % alerted within 15 min; retention tiers of {daily} daily, {weekly} weekly\n\
+         and {monthly} monthly slots.\n\n\
+         - **Latency**: the probe files carry `latency_ms` on up samples. jobs-api is slow\n\
+         \x20 (0.9-1.6 s) for 48 h from {slow0}, over 5 % of its samples, so its p95 fails;\n\
+         \x20 its 4-6 s responses at the end of the scheduled CHG-2026-1018 are left out (its\n\
+         \x20 maximum stays under them). payroll-api's slow minutes before its outage are too\n\
+         \x20 few to move its p95.\n\
+         - **Trailing availability**: `{history}` holds a **sparse** year of history,\n\
+         \x20 {hw0} to where the month's probe files begin: one sample every 5 min (the\n\
+         \x20 `max_sample_gap`, so the samples still cover the time between them) from `syd` and\n\
+         \x20 `per` only (2 of 3 locations is the quorum), no latency. The window is\n\
+         \x20 [{hw0}, {hw1}) = 2025-11-01 to 2026-11-01 Melbourne. payroll-web was down\n\
+         \x20 {outage} ({outage_what}): it passes October and fails the year.\n\
+         \x20 customer-portal launched on {launch}: the time before its first sample is no data,\n\
+         \x20 so its window is partly covered, and it passes on what was measured.\n\
+         - **Capacity headroom**: `{util}` holds cpu and disk of 8 hosts every 5 min\n\
+         \x20 (scraped 0-20 s after the mark, so a scrape meets in one 5 min step): cluster\n\
+         \x20 `k8s-prod` (4 nodes), `db` (db-main-01..03) and `storage` (files-01, disk only,\n\
+         \x20 so no capacity subject). The month-end payroll run, {run0} - {run1}\n\
+         \x20 ({run_local}), drives every `db` host to about 64 % cpu: two survivors\n\
+         \x20 would carry about 96 % each, above 90 %.\n\
+         - **Disk alerting**: files-01's disk is above 85 % from {f0} until its resize at\n\
+         \x20 {f1}; the DiskSpaceLow alert of 02:00Z is on time. db-main-02's disk (stuck WAL\n\
+         \x20 archiver) is above 85 % from {d0} to {d1}; its alert starts 40 min later: late.\n\
+         - **Business hours**: CHG-2026-1028 (customer-portal) is properly announced but\n\
+         \x20 scheduled on a Wednesday at 10:00 AEDT, 30 min inside business hours.\n\
+         - **Retention tiers**: ledger-db's July month-end dump (31 Jul 17:00Z, 1 Aug in\n\
+         \x20 Melbourne) was pruned during the September storage move, so nothing covers its\n\
+         \x20 `monthly 2026-08` slot; the other sources cover all {slots} slots.\n\n\
+         Expected rows, from the generator's own reading of SPEC §15 (measured as auditpack\n\
+         prints it):\n\n\
+         | check | subject | measured | verdict | workings |\n\
+         |---|---|---|---|---|",
+        months = history::TRAILING_MONTHS,
+        margin = utilization::MARGIN_HOSTS,
+        failover = utilization::FAILOVER_MAX_PERCENT,
+        threshold = utilization::DISK_THRESHOLD_TENTHS as f64 / 10.0,
+        daily = backups::TIERS.daily,
+        weekly = backups::TIERS.weekly,
+        monthly = backups::TIERS.monthly,
+        slots = backups::TIERS.slots(),
+        slow0 = demo
+            .events
+            .iter()
+            .find(|e| e.service == "jobs-api" && matches!(e.effect, Effect::SlowTo(900, _)))
+            .map_or_else(String::new, |e| short_utc(e.start)),
+        history = history::DIR,
+        hw0 = rfc3339(w0),
+        hw1 = rfc3339(w1),
+        outage = history::outages()
+            .iter()
+            .map(|o| format!("{} - {}", short_utc(o.start), short_utc(o.end)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        outage_what = history::outages()
+            .iter()
+            .map(|o| o.what)
+            .collect::<Vec<_>>()
+            .join("; "),
+        launch = local(history::first_sample("customer-portal")),
+        util = utilization::UTILIZATION,
+        run0 = short_utc(run0),
+        run1 = clock_utc(run1),
+        f0 = short_utc(f0),
+        f1 = short_utc(f1),
+        d0 = short_utc(d0),
+        d1 = clock_utc(d1),
+    );
+    for r in second_wave::expected(demo, out) {
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | {} | {} | {} |",
+            r.check,
+            r.subject,
+            r.measured,
+            r.verdict(),
+            r.detail
+        );
+    }
     s
 }
 
@@ -877,6 +994,28 @@ pub fn summary(demo: &Demo, out: &Output) -> String {
             f.subject,
             f.measured.text(),
             f.detail
+        );
+    }
+    let rows = second_wave::expected(demo, out);
+    let _ = writeln!(
+        s,
+        "  SPEC §15: {} rows, {} pass; planted failures and their witnesses:",
+        rows.len(),
+        rows.iter().filter(|r| r.pass).count()
+    );
+    for r in rows.iter().filter(|r| {
+        second_wave::INTENT
+            .iter()
+            .any(|(c, subject, _)| *c == r.check && *subject == r.subject)
+    }) {
+        let _ = writeln!(
+            s,
+            "    {} {} = {} {} ({})",
+            r.check,
+            r.subject,
+            r.measured,
+            r.verdict(),
+            r.detail
         );
     }
     for f in &out.backups {

@@ -78,6 +78,11 @@ pub fn melbourne_wall(y: i32, m: u32, d: u32, h: u32, mi: u32) -> i64 {
         .timestamp()
 }
 
+/// The Melbourne calendar date of an instant (SPEC §15's local days, weeks and months).
+pub fn melbourne_date(secs: i64) -> NaiveDate {
+    melbourne(secs).date_naive()
+}
+
 /// `Wed 14 Oct 14:10 AEDT`: Melbourne wall-clock time for prose.
 pub fn local(secs: i64) -> String {
     melbourne(secs).format("%a %-d %b %H:%M %Z").to_string()
