@@ -86,10 +86,14 @@ pub enum Format {
     Alertmanager,
     Cloudtrail,
     Okta,
+    /// SPEC §16: `osqueryi --json` rows of `disk_encryption` or `bitlocker_info`.
+    Osquery,
+    /// SPEC §16: `sslyze --json_out` (5.x, 6.x).
+    Sslyze,
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 11] = [
         Format::Csv,
         Format::Ndjson,
         Format::Restic,
@@ -99,6 +103,8 @@ impl Format {
         Format::Alertmanager,
         Format::Cloudtrail,
         Format::Okta,
+        Format::Osquery,
+        Format::Sslyze,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +118,8 @@ impl Format {
             Format::Alertmanager => "alertmanager",
             Format::Cloudtrail => "cloudtrail",
             Format::Okta => "okta",
+            Format::Osquery => "osquery",
+            Format::Sslyze => "sslyze",
         }
     }
 
@@ -126,7 +134,10 @@ impl Format {
             Format::Restic | Format::Borg | Format::Pgbackrest => &[InputKind::Backups],
             Format::Prometheus => &[InputKind::Probes, InputKind::Utilization],
             Format::Alertmanager => &[InputKind::Alerts],
-            Format::Cloudtrail | Format::Okta => &[InputKind::Audit],
+            Format::Cloudtrail => &[InputKind::Audit],
+            Format::Okta => &[InputKind::Audit, InputKind::PasswordPolicies],
+            Format::Osquery => &[InputKind::DiskEncryption],
+            Format::Sslyze => &[InputKind::TlsEndpoints],
         }
     }
 
@@ -137,7 +148,12 @@ impl Format {
             Format::Ndjson | Format::Alertmanager => &[".ndjson", ".jsonl", ".json"],
             Format::Cloudtrail => &[".json", ".json.gz", ".ndjson", ".jsonl"],
             Format::Okta => &[".json", ".ndjson", ".jsonl"],
-            Format::Restic | Format::Borg | Format::Pgbackrest | Format::Prometheus => &[".json"],
+            Format::Restic
+            | Format::Borg
+            | Format::Pgbackrest
+            | Format::Prometheus
+            | Format::Osquery
+            | Format::Sslyze => &[".json"],
         }
     }
 }
@@ -163,6 +179,11 @@ pub struct Input {
     /// `latency_path` of a `probes` input of format `prometheus` (SPEC §15): the file of
     /// `probe_duration_seconds` joined to the config's directory.
     pub latency_path: Option<PathBuf>,
+    /// SPEC §16: when the snapshots of a configuration input were taken, where the
+    /// format does not say (Okta's password policies, osquery rows); UTC ms.
+    pub observed_at: Option<Millis>,
+    /// SPEC §16: the machine an osquery export ran on.
+    pub host: Option<String>,
     /// What a `utilization` input of format `prometheus` cannot say itself (SPEC §15);
     /// `None` for every other input.
     pub utilization: Option<UtilizationSource>,
@@ -774,6 +795,7 @@ fn validate_input(
     }
     let utilization = validate_utilization_keys(&raw, &entry, kind, format, problems);
     let latency_path = validate_latency_path(&raw, &entry, kind, format, dir, problems);
+    let (observed_at, host) = validate_snapshot_keys(&raw, &entry, kind, format, problems);
     let wants_source = format.is_some_and(|f| matches!(f, Format::Restic | Format::Borg));
     if wants_source && raw.source.is_none() {
         problems.at(
@@ -795,8 +817,76 @@ fn validate_input(
         timezone,
         location_label: raw.location_label,
         latency_path,
+        observed_at,
+        host,
         utilization,
     })
+}
+
+/// `observed_at` and `host` (SPEC §16): on the configuration kinds only. osquery rows
+/// name neither when nor where they were taken, so an osquery input needs both.
+fn validate_snapshot_keys(
+    raw: &RawInput,
+    entry: &str,
+    kind: Option<InputKind>,
+    format: Option<Format>,
+    problems: &mut Problems<'_>,
+) -> (Option<Millis>, Option<String>) {
+    let snapshot_kind = matches!(
+        kind,
+        Some(InputKind::PasswordPolicies | InputKind::DiskEncryption | InputKind::TlsEndpoints)
+    );
+    let mut observed_at = None;
+    if let Some(given) = &raw.observed_at {
+        if kind.is_some() && !snapshot_kind {
+            problems.at(
+                given.span(),
+                &format!("{entry}.observed_at"),
+                "applies to `password_policies`, `disk_encryption` and `tls_endpoints` inputs only",
+            );
+        } else {
+            match chrono::DateTime::parse_from_rfc3339(given.get_ref()) {
+                Ok(at) => observed_at = Some(at.timestamp_millis()),
+                Err(_) => problems.at(
+                    given.span(),
+                    &format!("{entry}.observed_at"),
+                    format!(
+                        "expected an RFC 3339 time with an offset (2026-10-31T23:00:00Z), found `{}`",
+                        given.get_ref()
+                    ),
+                ),
+            }
+        }
+    }
+    let host = match &raw.host {
+        Some(given) if format.is_some() && format != Some(Format::Osquery) => {
+            problems.at(
+                given.span(),
+                &format!("{entry}.host"),
+                "applies to `osquery` inputs only (the other formats name their hosts)",
+            );
+            None
+        }
+        Some(given) => Some(given.get_ref().clone()),
+        None => None,
+    };
+    if format == Some(Format::Osquery) {
+        if raw.observed_at.is_none() {
+            problems.at(
+                raw.format.span(),
+                &format!("{entry}.observed_at"),
+                "osquery rows do not say when they were taken: expected `observed_at` (RFC 3339) on this input",
+            );
+        }
+        if raw.host.is_none() {
+            problems.at(
+                raw.format.span(),
+                &format!("{entry}.host"),
+                "osquery rows do not name the machine they ran on: expected `host` on this input",
+            );
+        }
+    }
+    (observed_at, host)
 }
 
 /// `latency_path` (SPEC §15): on a `probes` input of format `prometheus` only, one file

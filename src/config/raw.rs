@@ -86,6 +86,10 @@ pub struct RawInput {
     /// SPEC §15: a `probes` input of format `prometheus` may name a `query_range` file of
     /// `probe_duration_seconds` with the same labels.
     pub latency_path: Option<Spanned<String>>,
+    /// SPEC §16: when a snapshot was taken, for formats that do not say (RFC 3339).
+    pub observed_at: Option<Spanned<String>>,
+    /// SPEC §16: the machine an osquery export ran on.
+    pub host: Option<Spanned<String>>,
     // SPEC §15: a `utilization` input of format `prometheus`.
     pub resource: Option<Spanned<String>>,
     pub cluster: Option<Spanned<String>>,

@@ -17,6 +17,8 @@ mod chain;
 mod cloudtrail;
 mod document;
 mod okta;
+mod okta_password;
+mod osquery;
 mod pgbackrest;
 pub mod probes;
 mod prometheus;
@@ -24,6 +26,7 @@ mod prometheus_utilization;
 mod resolve;
 mod restic;
 pub mod schema;
+mod sslyze;
 mod table;
 pub mod values;
 
@@ -409,7 +412,12 @@ fn read_rows(
         Format::Prometheus => prometheus_utilization::read(&mut reader, input, sink)?,
         Format::Alertmanager => alertmanager::read(&mut reader, sink)?,
         Format::Cloudtrail => cloudtrail::read(&mut reader, input, sink)?,
+        Format::Okta if input.kind == InputKind::PasswordPolicies => {
+            okta_password::read(&mut reader, input, sink)?
+        }
         Format::Okta => okta::read(&mut reader, input, sink)?,
+        Format::Osquery => osquery::read(&mut reader, input, sink)?,
+        Format::Sslyze => sslyze::read(&mut reader, input, sink)?,
     })
 }
 
