@@ -221,6 +221,40 @@ fn latency_path_belongs_to_a_prometheus_probes_input_and_names_one_file() {
 }
 
 #[test]
+fn snapshot_inputs_take_observed_at_and_osquery_needs_a_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("d.json"), "[]").expect("write");
+    let text = format!(
+        "{ORG}[[input]]\nkind = \"disk_encryption\"\nformat = \"osquery\"\npath = \"d.json\"\n\
+         [[input]]\nkind = \"password_policies\"\nformat = \"okta\"\npath = \"d.json\"\nobserved_at = \"yesterday\"\n\
+         [[input]]\nkind = \"alerts\"\nformat = \"csv\"\npath = \"d.json\"\nobserved_at = \"2026-10-30T00:00:00Z\"\n\
+         [[input]]\nkind = \"tls_endpoints\"\nformat = \"sslyze\"\npath = \"d.json\"\nhost = \"x\"\n"
+    );
+    let error = Config::parse(&dir.path().join("auditpack.toml"), &text).expect_err("invalid");
+    let Error::Config { problems, .. } = error else {
+        panic!("expected a config error");
+    };
+    let all = problems.join("\n");
+    for expected in [
+        "input[1].observed_at: osquery rows do not say when they were taken",
+        "input[1].host: osquery rows do not name the machine",
+        "input[2].observed_at: expected an RFC 3339 time with an offset",
+        "input[3].observed_at: applies to `password_policies`, `disk_encryption` and `tls_endpoints` inputs only",
+        "input[4].host: applies to `osquery` inputs only",
+    ] {
+        assert!(all.contains(expected), "{expected}\n---\n{all}");
+    }
+    assert_eq!(problems.len(), 5, "{all}");
+    let valid = format!(
+        "{ORG}[[input]]\nkind = \"disk_encryption\"\nformat = \"osquery\"\npath = \"d.json\"\n\
+         observed_at = \"2026-10-30T10:00:00+11:00\"\nhost = \"db-1\"\n"
+    );
+    let config = Config::parse(&dir.path().join("auditpack.toml"), &valid).expect("valid");
+    assert_eq!(config.inputs[0].observed_at, Some(1_793_314_800_000));
+    assert_eq!(config.inputs[0].host.as_deref(), Some("db-1"));
+}
+
+#[test]
 fn an_unknown_input_key_is_still_an_error() {
     let found = problems(&format!(
         "{ORG}[[input]]\nkind = \"utilization\"\nformat = \"prometheus\"\npath = \"u.json\"\nresources = \"cpu\"\n"
