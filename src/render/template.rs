@@ -53,6 +53,8 @@ pub enum SectionKind {
     /// SPEC §15: maintenance, responsiveness, trailing availability, capacity, disk
     /// alerts and backup tiers.
     Promises,
+    /// SPEC §16: password policies, encryption at rest and in transit.
+    Configuration,
     Soa,
     Waivers,
     EvidenceIndex,

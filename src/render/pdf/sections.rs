@@ -7,6 +7,7 @@
 mod access;
 mod backups;
 mod checks;
+mod configuration;
 mod logging;
 mod promises;
 mod tenant;
@@ -86,6 +87,10 @@ pub fn render(layout: &mut Layout, context: &Context, section: &Section, number:
             start(layout, number, &title, section);
             promises::promises(layout, context);
         }
+        SectionKind::Configuration => {
+            start(layout, number, &title, section);
+            configuration::configuration(layout, context);
+        }
         SectionKind::Soa => {
             start(layout, number, &title, section);
             statement_of_applicability(layout, context);
@@ -131,6 +136,7 @@ fn section_title(section: &Section) -> String {
         SectionKind::Logging => "Logging and monitoring",
         SectionKind::Monitoring => "Monitoring",
         SectionKind::Promises => "Hosting promises",
+        SectionKind::Configuration => "Configuration",
         SectionKind::Soa => "Statement of Applicability",
         SectionKind::Waivers => "Waivers and attestations",
         SectionKind::EvidenceIndex => "Evidence index",

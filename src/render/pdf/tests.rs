@@ -739,6 +739,7 @@ fn access_and_logging_sections_without_evidence_say_so() {
         "Access control",
         "Logging and monitoring",
         "Hosting promises",
+        "Configuration",
     ] {
         assert!(texts.iter().any(|t| t == title), "no {title:?}");
     }
@@ -746,9 +747,10 @@ fn access_and_logging_sections_without_evidence_say_so() {
         .iter()
         .filter(|t| *t == "No evidence of this kind in the period.")
         .count();
-    // Access, the audit logs and the alerts; and the hosting promises' maintenance,
-    // responsiveness, trailing availability, capacity and backup tiers.
-    assert_eq!(none, 8);
+    // Access, the audit logs and the alerts; the hosting promises' maintenance,
+    // responsiveness, trailing availability, capacity and backup tiers; the
+    // configuration's password policies and encryption.
+    assert_eq!(none, 10);
 }
 
 #[test]

@@ -137,6 +137,14 @@ pub fn answers(layout: &mut Layout, context: &Context) {
         "Is there spare capacity if a server fails?",
         capacity_answers(assessment),
     );
+    answers.question(
+        "Is my data encrypted at rest and in transit?",
+        encryption_answers(assessment),
+    );
+    answers.question(
+        "What password rules protect accounts?",
+        password_answers(assessment),
+    );
     answers.question("Is MFA enforced?", mfa_answers(assessment));
     answers.question(
         "Who of your staff entered our tenant, and why?",
@@ -456,6 +464,45 @@ fn capacity_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
         .filter(|(subject, _, _)| subject != "\u{2014}"),
     );
     rows
+}
+
+fn encryption_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    let policy = &assessment.policy;
+    let mut rows = rows_of(
+        assessment,
+        CheckId::CryptoAtRest,
+        "no disk encryption snapshot by the period's end",
+        |finding| match finding.measured {
+            Some(0.0) => format!("at rest: every volume encrypted ({})", finding.detail),
+            Some(_) => format!("at rest: {}", finding.detail),
+            None => format!("at rest: {} (no current evidence)", finding.detail),
+        },
+    );
+    rows.extend(rows_of(
+        assessment,
+        CheckId::CryptoInTransit,
+        "no TLS scan by the period's end",
+        |finding| match finding.measured {
+            Some(_) => format!(
+                "in transit (TLS {} or newer required): {}",
+                policy.tls_min_version, finding.detail
+            ),
+            None => format!("in transit: {} (no current evidence)", finding.detail),
+        },
+    ));
+    rows
+}
+
+fn password_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
+    rows_of(
+        assessment,
+        CheckId::AccessPasswordPolicy,
+        "no password policy snapshot by the period's end",
+        |finding| match finding.measured {
+            Some(_) => finding.detail.clone(),
+            None => format!("{} (no current evidence)", finding.detail),
+        },
+    )
 }
 
 fn mfa_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
