@@ -273,7 +273,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     );
     assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
     assert!(
-        output.stdout.contains("FAIL (20 failing)"),
+        output.stdout.contains("FAIL (26 failing)"),
         "{}",
         output.stdout
     );
@@ -281,8 +281,8 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    // 22 rows fail the checks; the demo's waivers cover two of them.
-    assert_eq!(root.attribute("failures"), Some("20"));
+    // 28 rows fail the checks; the demo's waivers cover two of them.
+    assert_eq!(root.attribute("failures"), Some("26"));
     let failures: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -299,12 +299,18 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
             "k.brennan",
             "l.moreau",
             "r.patel",
+            "Contractors",
+            "Legacy VPN",
             "db-superuser",
             "coastal-care",
             "customer-files",
             "ledger-db",
             "payroll-db",
             "db",
+            "backup-01",
+            "files-01",
+            "api.southerncross.example:443",
+            "status.southerncross.example:443",
             "evidence/audit/admin-console.ndjson",
             "customer-portal",
             "jobs-api",
@@ -328,7 +334,7 @@ fn check_exits_1_with_well_formed_junit_when_availability_fails() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse");
     assert_eq!(summary["verdict"], "fail");
-    assert_eq!(summary["counts"]["fail"], 20);
+    assert_eq!(summary["counts"]["fail"], 26);
     assert_eq!(summary["counts"]["waived"], 2);
     let states: Vec<(&str, &str)> = summary["waivers"]
         .as_array()

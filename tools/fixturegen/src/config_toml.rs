@@ -20,6 +20,10 @@ pub struct Input<'a> {
     pub region: Option<&'a str>,
     pub tenant: Option<&'a str>,
     pub timezone: Option<&'a str>,
+    /// SPEC §16: when a snapshot was taken, where the format does not say.
+    pub observed_at: Option<&'a str>,
+    /// SPEC §16: the machine an osquery export ran on.
+    pub host: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {

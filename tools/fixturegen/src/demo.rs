@@ -30,6 +30,7 @@ use crate::history;
 use crate::org::{period, ORGANISATION, PRIMARY_REGION, TIMEZONE};
 use crate::prng::Rng;
 use crate::reference::{self, Outcome, Policy, Sample, WindowSpan};
+use crate::snapshots;
 use crate::time::{rfc3339, utc, HOUR, MIN};
 use crate::utilization::{self, Utilization};
 
@@ -595,6 +596,7 @@ pub fn write(demo: &Demo, out: &Path) -> io::Result<Output> {
     files.extend(backups::write_canonical(&demo.backups, out)?);
     files.extend(access::write(&demo.access, out)?);
     files.extend(controls::write(demo.seed, out)?);
+    files.extend(snapshots::write(out)?);
     let utilization = utilization::write(demo.seed, out, &demo.access.alerts)?;
     files.push(utilization.path.clone());
 
@@ -699,6 +701,7 @@ maintenance_notice = \"48h\"
     ]));
     text.push_str(&backups::config_inputs(plan));
     text.push_str(&access::config_inputs());
+    text.push_str(&snapshots::config_inputs());
     text.push_str(controls::CONFIG_CONTROLS);
     text.push_str(SIGNING_TOML);
     text

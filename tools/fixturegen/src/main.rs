@@ -35,6 +35,7 @@ mod prng;
 mod readme;
 mod reference;
 mod second_wave;
+mod snapshots;
 mod time;
 mod utilization;
 

@@ -404,6 +404,7 @@ pack with `keys-DEMO-ONLY/allowed_signers` (identity
     }
 
     s.push_str(&second_wave_section(demo, out));
+    s.push_str(&crate::snapshots::readme_section());
     s.push_str(&backups_section(plan, &out.backups));
     s.push_str(&access_section(&demo.access, &out.access));
     s.push_str(&controls_section());
