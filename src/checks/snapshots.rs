@@ -98,3 +98,94 @@ impl Origin {
         ]
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Snapshot tables for the configuration checks' unit tests, built column by column.
+
+    use polars::prelude::*;
+
+    use crate::ingest::schema::{LINE_COLUMN, PATH_COLUMN};
+
+    /// One column of a test table.
+    pub enum Col {
+        Text(&'static str, Vec<Option<&'static str>>),
+        Time(&'static str, Vec<Option<i64>>),
+        Bool(&'static str, Vec<Option<bool>>),
+        Int(&'static str, Vec<Option<i64>>),
+    }
+
+    /// A table of `columns` with `_path` = `t.csv` and `_line` = 2, 3, …
+    pub fn table(columns: Vec<Col>) -> DataFrame {
+        let mut height = 0;
+        let mut out: Vec<Column> = columns
+            .into_iter()
+            .map(|col| {
+                let series = match col {
+                    Col::Text(name, v) => Series::new(name.into(), v),
+                    Col::Time(name, v) => Series::new(name.into(), v),
+                    Col::Bool(name, v) => Series::new(name.into(), v),
+                    Col::Int(name, v) => Series::new(name.into(), v),
+                };
+                height = series.len();
+                Column::from(series)
+            })
+            .collect();
+        out.push(Column::new(PATH_COLUMN.into(), vec!["t.csv"; height]));
+        out.push(Column::new(
+            LINE_COLUMN.into(),
+            (2..2 + height as u64).collect::<Vec<u64>>(),
+        ));
+        DataFrame::new(height, out).expect("a test table")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{table, Col};
+    use super::*;
+    use crate::checks::testing::{Fixture, H};
+    use crate::time::DAY;
+
+    #[test]
+    fn newest_at_or_before_the_end_and_stale_from_exactly_past_the_age() {
+        let fixture = Fixture::day();
+        let ctx = fixture.ctx();
+        let end = fixture.period.end;
+        let max_age = fixture.policy.snapshot_max_age;
+        let frame = table(vec![
+            Col::Text(
+                "host",
+                vec![Some("a"), Some("a"), Some("a"), Some("b"), Some("c"), Some("d")],
+            ),
+            Col::Time(
+                "observed_at",
+                vec![
+                    Some(end - 5 * DAY),
+                    Some(end), // at the end: counts
+                    Some(end),
+                    Some(end - max_age), // exactly the age: current
+                    Some(end - max_age - 1), // a millisecond older: stale
+                    Some(end + H), // after the period: no subject
+                ],
+            ),
+        ]);
+        let snapshots = newest(&ctx, &frame, "host").expect("snapshots");
+        let found: Vec<(&str, Millis, Vec<usize>, bool)> = snapshots
+            .iter()
+            .map(|s| (s.subject.as_str(), s.observed_at, s.rows.clone(), s.stale))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a", end, vec![1, 2], false),
+                ("b", end - max_age, vec![3], false),
+                ("c", end - max_age - 1, vec![4], true),
+            ]
+        );
+        assert_eq!(
+            snapshots[2].stale_detail(),
+            format!("stale snapshot from {}", format_utc(end - max_age - 1))
+        );
+    }
+}

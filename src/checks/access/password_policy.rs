@@ -135,3 +135,44 @@ fn requirements(required: &[String]) -> String {
     }
     format!("{} characters", required.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::snapshots::testing::{table, Col};
+    use crate::checks::testing::{Fixture, H};
+
+    #[test]
+    fn the_minimum_met_exactly_passes_and_each_missing_rule_counts() {
+        let mut fixture = Fixture::day();
+        let at = fixture.period.end - H;
+        let length = i64::from(fixture.policy.password_min_length);
+        fixture.tables.insert(
+            InputKind::PasswordPolicies,
+            table(vec![
+                Col::Time("observed_at", vec![Some(at); 3]),
+                Col::Text("policy", vec![Some("exact"), Some("short"), Some("bare")]),
+                Col::Int("min_length", vec![Some(length), Some(length - 1), None]),
+                Col::Bool("require_upper", vec![Some(true), Some(true), None]),
+                Col::Bool("require_lower", vec![Some(true), Some(true), None]),
+                Col::Bool("require_digit", vec![None, None, None]),
+                Col::Bool("require_symbol", vec![Some(true), Some(false), None]),
+            ]),
+        );
+        let output = run(&fixture.ctx()).expect("runs").expect("subjects");
+        let found: Vec<(&str, Status, Option<f64>)> = output
+            .findings
+            .iter()
+            .map(|f| (f.subject.as_str(), f.status, f.measured))
+            .collect();
+        // Defaults: length 12; upper, lower, symbol. `bare` lacks all four.
+        assert_eq!(
+            found,
+            [
+                ("bare", Status::Fail, Some(4.0)),
+                ("exact", Status::Pass, Some(0.0)),
+                ("short", Status::Fail, Some(2.0)),
+            ]
+        );
+    }
+}

@@ -104,3 +104,43 @@ fn count(volumes: usize) -> String {
         format!("{volumes} volumes")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::snapshots::testing::{table, Col};
+    use crate::checks::testing::{Fixture, H};
+
+    #[test]
+    fn a_volume_counts_once_and_a_stale_host_fails_without_a_figure() {
+        let mut fixture = Fixture::day();
+        let (now, old) = (
+            fixture.period.end - H,
+            fixture.period.end - fixture.policy.snapshot_max_age - H,
+        );
+        fixture.tables.insert(
+            InputKind::DiskEncryption,
+            table(vec![
+                Col::Time("observed_at", vec![Some(now), Some(now), Some(now), Some(old)]),
+                Col::Text("host", vec![Some("a"), Some("a"), Some("a"), Some("b")]),
+                Col::Text("volume", vec![Some("/"), Some("/data"), Some("/data"), Some("/")]),
+                Col::Bool("encrypted", vec![Some(true), Some(true), Some(false), Some(true)]),
+                Col::Text("method", vec![None, None, None, None]),
+            ]),
+        );
+        let output = run(&fixture.ctx()).expect("runs").expect("subjects");
+        let found: Vec<(&str, Status, Option<f64>)> = output
+            .findings
+            .iter()
+            .map(|f| (f.subject.as_str(), f.status, f.measured))
+            .collect();
+        // a's `/data` is listed twice: the last row (not encrypted) holds.
+        assert_eq!(
+            found,
+            [("a", Status::Fail, Some(1.0)), ("b", Status::Fail, None)]
+        );
+        let evidence = output.evidence.expect("evidence");
+        let offending: Vec<bool> = evidence.rows.iter().map(|r| r.offending).collect();
+        assert_eq!(offending, [false, true, true]);
+    }
+}

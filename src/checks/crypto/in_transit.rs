@@ -149,3 +149,93 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     output.evidence = Some(evidence);
     Ok(Some(output))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::snapshots::testing::{table, Col};
+    use crate::checks::testing::{Fixture, H};
+
+    fn run_on(fixture: &mut Fixture, rows: Vec<(&'static str, Option<&'static str>, Option<bool>, Option<Millis>)>) -> Vec<(String, Status, Option<f64>)> {
+        let at = fixture.period.end - H;
+        let frame = table(vec![
+            Col::Time("observed_at", vec![Some(at); rows.len()]),
+            Col::Text("endpoint", rows.iter().map(|r| Some(r.0)).collect()),
+            Col::Text("protocol", rows.iter().map(|r| r.1).collect()),
+            Col::Bool("accepted", rows.iter().map(|r| r.2).collect()),
+            Col::Time("cert_not_after", rows.iter().map(|r| r.3).collect()),
+        ]);
+        fixture.tables.insert(InputKind::TlsEndpoints, frame);
+        let output = run(&fixture.ctx()).expect("runs").expect("subjects");
+        output
+            .findings
+            .into_iter()
+            .map(|f| (f.subject, f.status, f.measured))
+            .collect()
+    }
+
+    #[test]
+    fn old_protocols_count_once_and_a_certificate_exactly_at_the_limit_passes() {
+        let mut fixture = Fixture::day();
+        let limit = fixture.period.end + fixture.policy.cert_min_days_left;
+        let found = run_on(
+            &mut fixture,
+            vec![
+                // Written in any case; accepted twice, counted once; refused: not counted.
+                ("a:443", Some("tlsv1.0"), Some(true), None),
+                ("a:443", Some("TLSv1.0"), Some(true), None),
+                ("a:443", Some("tlsv1.1"), Some(false), None),
+                ("a:443", Some("tlsv1.2"), Some(true), Some(limit)),
+                // A millisecond short of the limit: one more.
+                ("b:443", Some("tlsv1.3"), Some(true), Some(limit - 1)),
+                // Two certificate dates: the earliest counts.
+                ("c:443", None, None, Some(limit + DAY)),
+                ("c:443", None, None, Some(limit - DAY)),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                ("a:443".to_string(), Status::Fail, Some(1.0)),
+                ("b:443".to_string(), Status::Fail, Some(1.0)),
+                ("c:443".to_string(), Status::Fail, Some(1.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn tls_min_version_decides_what_is_old() {
+        let mut fixture = Fixture::day();
+        fixture.policy.tls_min_version = "1.3".to_string();
+        let found = run_on(
+            &mut fixture,
+            vec![("a:443", Some("tlsv1.2"), Some(true), None), ("b:443", Some("tlsv1.3"), Some(true), None)],
+        );
+        assert_eq!(
+            found,
+            [
+                ("a:443".to_string(), Status::Fail, Some(1.0)),
+                ("b:443".to_string(), Status::Pass, Some(0.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_input_or_no_snapshot_by_the_end_has_no_subject() {
+        let fixture = Fixture::day();
+        assert!(run(&fixture.ctx()).expect("runs").is_none());
+        let mut fixture = Fixture::day();
+        let after = fixture.period.end + H;
+        fixture.tables.insert(
+            InputKind::TlsEndpoints,
+            table(vec![
+                Col::Time("observed_at", vec![Some(after)]),
+                Col::Text("endpoint", vec![Some("a:443")]),
+                Col::Text("protocol", vec![Some("tlsv1.0")]),
+                Col::Bool("accepted", vec![Some(true)]),
+                Col::Time("cert_not_after", vec![None]),
+            ]),
+        );
+        assert!(run(&fixture.ctx()).expect("runs").is_none());
+    }
+}

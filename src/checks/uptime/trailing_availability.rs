@@ -94,3 +94,27 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
     output.evidence = Some(evidence);
     Ok(Some(output))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::period::Period;
+
+    #[test]
+    fn the_window_starts_in_local_calendar_months_before_the_end() {
+        let melbourne: chrono_tz::Tz = "Australia/Melbourne".parse().expect("zone");
+        let period = Period::month("2026-10", melbourne).expect("period");
+        // 2026-11-01 00:00 AEDT (+11) back 12 months: 2025-11-01 00:00 AEDT.
+        assert_eq!(
+            crate::period::format_utc(period.months_before_end(12)),
+            "2025-10-31T13:00:00Z"
+        );
+        // Back 1 month: 2026-10-01 00:00 AEST (+10), the period's own start.
+        assert_eq!(period.months_before_end(1), period.start);
+        // A range ending on the 31st: back one month there is no 31st, chrono clamps.
+        let range = Period::range("2026-03-01", "2026-03-30", chrono_tz::UTC).expect("range");
+        assert_eq!(
+            crate::period::format_utc(range.months_before_end(1)),
+            "2026-02-28T00:00:00Z"
+        );
+    }
+}
