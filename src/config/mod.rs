@@ -824,7 +824,8 @@ fn validate_input(
 }
 
 /// `observed_at` and `host` (SPEC §16): on the configuration kinds only. osquery rows
-/// name neither when nor where they were taken, so an osquery input needs both.
+/// name neither when nor where they were taken, so an osquery input needs both; sslyze
+/// writes its scan time, so an sslyze input takes no `observed_at`.
 fn validate_snapshot_keys(
     raw: &RawInput,
     entry: &str,
@@ -843,6 +844,14 @@ fn validate_snapshot_keys(
                 given.span(),
                 &format!("{entry}.observed_at"),
                 "applies to `password_policies`, `disk_encryption` and `tls_endpoints` inputs only",
+            );
+        } else if format == Some(Format::Sslyze) {
+            // sslyze writes its own scan time (SPEC §16); a second time on the entry
+            // would be silently ignored or would overrule the tool's, so neither.
+            problems.at(
+                given.span(),
+                &format!("{entry}.observed_at"),
+                "sslyze writes its own scan time (`date_scans_started`): remove `observed_at` from this input",
             );
         } else {
             match chrono::DateTime::parse_from_rfc3339(given.get_ref()) {

@@ -107,6 +107,25 @@ fn native_formats_must_match_their_kind_and_borg_needs_a_timezone() {
 }
 
 #[test]
+fn an_sslyze_input_takes_its_scan_time_from_the_file_not_observed_at() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("scan.json"), "{}").expect("write");
+    let text = format!(
+        "{ORG}[[input]]\nkind = \"tls_endpoints\"\nformat = \"sslyze\"\npath = \"scan.json\"\n\
+         observed_at = \"2026-10-31T23:00:00Z\"\n"
+    );
+    let error = Config::parse(&dir.path().join("auditpack.toml"), &text).expect_err("invalid");
+    let Error::Config { problems, .. } = error else {
+        panic!("expected a config error");
+    };
+    let all = problems.join("\n");
+    assert!(
+        all.contains("input[1].observed_at: sslyze writes its own scan time"),
+        "{all}"
+    );
+}
+
+#[test]
 fn controls_files_must_exist_and_are_no_longer_warned_about() {
     let found = problems(&format!(
         "{ORG}[controls]\nattestations = \"attestations.toml\"\nwaivers = \"nowhere/waivers.toml\"\n"

@@ -3,10 +3,13 @@
 //! hashing reader, so the hash covers every byte, and a file that is not JSON at all is
 //! one fatal error naming the file and the tool output that was expected. One object a
 //! line (Alertmanager, CloudTrail, Okta): `Lines` yields the physical, 1-based lines.
-//! It knows no tool's shape; the adapters do.
+//! A document can be read keeping only the keys an adapter names (`read_kept`, for
+//! sslyze). It knows no tool's shape; the adapters do.
 
 use std::io::{BufRead, Read};
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::canonical::Sink;
@@ -16,10 +19,29 @@ use crate::error::Error;
 /// Reads the whole file as one JSON document. `expected` names the tool output, e.g.
 /// "`restic snapshots --json` output", for the error message. An empty file (or one
 /// holding only a BOM and whitespace) is normal input (SPEC §12): `None`, zero rows.
-pub fn read(
+pub fn read(reader: impl Read, sink: &Sink<'_>, expected: &str) -> Result<Option<Value>, Error> {
+    read_kept(reader, sink, expected, &Keep::All)
+}
+
+/// What of a document to keep: everything, or only the keys named, each with what to
+/// keep under it (applied to every element of an array, so `Keys(&[])` keeps an
+/// array's length but not its elements' contents). A scalar where keys are expected is
+/// kept, for the adapter to name.
+#[derive(Debug)]
+pub enum Keep {
+    All,
+    Keys(&'static [(&'static str, Keep)]),
+}
+
+/// Like [`read`], keeping only what `keep` names; the rest is skipped by the parser
+/// without being turned into values. Some tools write numbers no `f64` holds (sslyze
+/// writes RSA moduli and certificate serial numbers as JSON integers of hundreds of
+/// digits), which serde_json refuses as a value but skips unharmed.
+pub fn read_kept(
     mut reader: impl Read,
     sink: &Sink<'_>,
     expected: &str,
+    keep: &'static Keep,
 ) -> Result<Option<Value>, Error> {
     let mut bytes = Vec::new();
     reader
@@ -29,10 +51,105 @@ pub fn read(
     if text.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(text).map(Some).map_err(|e| {
+    parse_kept(text, keep).map(Some).map_err(|e| {
         let line = u64::try_from(e.line()).ok().filter(|line| *line > 0);
         sink.fatal(line, format!("not {expected}: not a JSON document: {e}"))
     })
+}
+
+/// The part of one JSON document that `keep` names.
+pub fn parse_kept(text: &[u8], keep: &'static Keep) -> serde_json::Result<Value> {
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    let value = Kept(keep).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// Builds the kept part of a document as a `Value` (see [`Keep`]).
+#[derive(Clone, Copy)]
+struct Kept(&'static Keep);
+
+impl<'de> DeserializeSeed<'de> for Kept {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Keep::All => Value::deserialize(deserializer),
+            Keep::Keys(_) => deserializer.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Kept {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::String(text.to_string()))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Value, E> {
+        Ok(Value::String(text))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut elements = Vec::new();
+        while let Some(element) = seq.next_element_seed(self)? {
+            elements.push(element);
+        }
+        Ok(Value::Array(elements))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Keep::Keys(keys) = self.0 else {
+            // `All` never visits: it deserializes a whole `Value`.
+            return Err(serde::de::Error::custom("a kept value visited as keys"));
+        };
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match keys.iter().find(|(name, _)| *name == key) {
+                Some((_, keep)) => {
+                    let value = map.next_value_seed(Kept(keep))?;
+                    object.insert(key, value);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// A JSON value as a raw canonical value: strings stay text, numbers and booleans keep
@@ -358,5 +475,38 @@ pub mod testing {
             .iter()
             .map(|r| (r.line, r.reason.clone()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_kept, Keep};
+
+    static KEEP: Keep = Keep::Keys(&[
+        ("name", Keep::All),
+        ("items", Keep::Keys(&[("id", Keep::All)])),
+        ("flags", Keep::Keys(&[])),
+    ]);
+
+    #[test]
+    fn kept_keys_are_values_and_the_rest_is_skipped_even_numbers_no_f64_holds() {
+        let huge = "9".repeat(700);
+        let text = format!(
+            r#"{{"name": "a", "key": {huge}, "items": [{{"id": 1, "n": {huge}}}, {{"id": "x"}}],
+                "flags": [{{"big": {huge}}}, 2], "other": {{"n": -{huge}.5e3}}}}"#
+        );
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
+        let kept = parse_kept(text.as_bytes(), &KEEP).expect("kept");
+        assert_eq!(
+            kept,
+            serde_json::json!({"name": "a", "items": [{"id": 1}, {"id": "x"}], "flags": [{}, 2]})
+        );
+        // A kept value is still parsed, and trailing text is still an error.
+        assert!(parse_kept(format!(r#"{{"name": {huge}}}"#).as_bytes(), &KEEP).is_err());
+        assert!(parse_kept(br#"{"name": "a"} x"#, &KEEP).is_err());
+        assert_eq!(
+            parse_kept(b"[1, {\"name\": null}]", &KEEP).expect("array"),
+            serde_json::json!([1, {"name": null}])
+        );
     }
 }
