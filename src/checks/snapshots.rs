@@ -156,7 +156,14 @@ mod tests {
         let frame = table(vec![
             Col::Text(
                 "host",
-                vec![Some("a"), Some("a"), Some("a"), Some("b"), Some("c"), Some("d")],
+                vec![
+                    Some("a"),
+                    Some("a"),
+                    Some("a"),
+                    Some("b"),
+                    Some("c"),
+                    Some("d"),
+                ],
             ),
             Col::Time(
                 "observed_at",
@@ -164,9 +171,9 @@ mod tests {
                     Some(end - 5 * DAY),
                     Some(end), // at the end: counts
                     Some(end),
-                    Some(end - max_age), // exactly the age: current
+                    Some(end - max_age),     // exactly the age: current
                     Some(end - max_age - 1), // a millisecond older: stale
-                    Some(end + H), // after the period: no subject
+                    Some(end + H),           // after the period: no subject
                 ],
             ),
         ]);

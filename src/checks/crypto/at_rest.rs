@@ -121,10 +121,19 @@ mod tests {
         fixture.tables.insert(
             InputKind::DiskEncryption,
             table(vec![
-                Col::Time("observed_at", vec![Some(now), Some(now), Some(now), Some(old)]),
+                Col::Time(
+                    "observed_at",
+                    vec![Some(now), Some(now), Some(now), Some(old)],
+                ),
                 Col::Text("host", vec![Some("a"), Some("a"), Some("a"), Some("b")]),
-                Col::Text("volume", vec![Some("/"), Some("/data"), Some("/data"), Some("/")]),
-                Col::Bool("encrypted", vec![Some(true), Some(true), Some(false), Some(true)]),
+                Col::Text(
+                    "volume",
+                    vec![Some("/"), Some("/data"), Some("/data"), Some("/")],
+                ),
+                Col::Bool(
+                    "encrypted",
+                    vec![Some(true), Some(true), Some(false), Some(true)],
+                ),
                 Col::Text("method", vec![None, None, None, None]),
             ]),
         );

@@ -156,7 +156,15 @@ mod tests {
     use crate::checks::snapshots::testing::{table, Col};
     use crate::checks::testing::{Fixture, H};
 
-    fn run_on(fixture: &mut Fixture, rows: Vec<(&'static str, Option<&'static str>, Option<bool>, Option<Millis>)>) -> Vec<(String, Status, Option<f64>)> {
+    /// A scan row: endpoint, protocol, accepted, certificate expiry.
+    type Scan = (
+        &'static str,
+        Option<&'static str>,
+        Option<bool>,
+        Option<Millis>,
+    );
+
+    fn run_on(fixture: &mut Fixture, rows: Vec<Scan>) -> Vec<(String, Status, Option<f64>)> {
         let at = fixture.period.end - H;
         let frame = table(vec![
             Col::Time("observed_at", vec![Some(at); rows.len()]),
@@ -209,7 +217,10 @@ mod tests {
         fixture.policy.tls_min_version = "1.3".to_string();
         let found = run_on(
             &mut fixture,
-            vec![("a:443", Some("tlsv1.2"), Some(true), None), ("b:443", Some("tlsv1.3"), Some(true), None)],
+            vec![
+                ("a:443", Some("tlsv1.2"), Some(true), None),
+                ("b:443", Some("tlsv1.3"), Some(true), None),
+            ],
         );
         assert_eq!(
             found,
