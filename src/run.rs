@@ -160,6 +160,8 @@ pub fn assess(
         incidents: results.incidents,
         services: results.services,
         maintenance: results.maintenance,
+        capacity: results.capacity,
+        business_hours: results.business_hours,
         backups: results.backups,
         inputs: ingested.files,
         rejected: ingested.rejected,

@@ -36,8 +36,8 @@ use crate::config::Policy;
 use crate::error::Error;
 use crate::ingest::Tables;
 use crate::model::{
-    CheckId, EvidenceTable, Finding, Incident, InputFile, MaintenanceWindow, Organisation,
-    ServiceAvailability, SourceBackups, Status,
+    CheckId, ClusterCapacity, EvidenceTable, Finding, Incident, InputFile, MaintenanceWindow,
+    Millis, Organisation, ServiceAvailability, SourceBackups, Status,
 };
 use crate::period::Period;
 pub use registry::{unit_of, Run, REGISTRY};
@@ -151,6 +151,8 @@ pub struct CheckResults {
     pub incidents: Vec<Incident>,
     pub services: Vec<ServiceAvailability>,
     pub maintenance: Vec<MaintenanceWindow>,
+    pub capacity: Vec<ClusterCapacity>,
+    pub business_hours: Vec<(Millis, Millis)>,
     pub backups: Vec<SourceBackups>,
 }
 
@@ -182,6 +184,9 @@ pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {
     results.incidents = uptime.incidents;
     results.maintenance = uptime.maintenance;
     results.backups = backup::figures(ctx)?;
+    results.capacity = capacity::headroom::daily(ctx)?;
+    results.business_hours =
+        maintenance::business_hours::business_intervals(ctx.period, ctx.policy);
     Ok(results)
 }
 

@@ -154,6 +154,24 @@ pub struct ServiceAvailability {
     pub trailing: TrailingAvailability,
 }
 
+/// `capacity.headroom`'s figure per local day of the period, for one cluster (SPEC §15).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterCapacity {
+    pub cluster: String,
+    pub daily: Vec<DailyPeak>,
+}
+
+/// A cluster's highest load on the survivors on one local day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyPeak {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// `None` when no instant of the day had more hosts than the margin.
+    pub peak: Option<f64>,
+    /// Over `capacity_failover_max_percent`.
+    pub over_limit: bool,
+}
+
 /// Latency of one service's up samples in the period, outside scheduled windows (SPEC
 /// §15): nearest-rank percentiles, in milliseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -357,6 +375,11 @@ pub struct Assessment {
     pub services: Vec<ServiceAvailability>,
     /// Sorted by service, then start.
     pub maintenance: Vec<MaintenanceWindow>,
+    /// Per cluster, `capacity.headroom`'s daily figures (SPEC §15).
+    pub capacity: Vec<ClusterCapacity>,
+    /// The business-hours intervals of the period, `[start, end)` in time order, as
+    /// `maintenance.business_hours` counts them (SPEC §15).
+    pub business_hours: Vec<(Millis, Millis)>,
     /// Sorted by source.
     pub backups: Vec<SourceBackups>,
     /// Sorted by path.

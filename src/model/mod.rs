@@ -18,9 +18,10 @@ mod waivers;
 
 pub use crate::time::Millis;
 pub use assessment::{
-    Assessment, BackupRepository, Cell, ControlRow, DailyAvailability, DailyLatency, EvidenceRow,
-    EvidenceTable, Finding, Incident, InputFile, MaintenanceWindow, Organisation, Rejected,
-    ServiceAvailability, ServiceLatency, SourceBackups, StatusCounts, TrailingAvailability, Unit,
+    Assessment, BackupRepository, Cell, ClusterCapacity, ControlRow, DailyAvailability,
+    DailyLatency, DailyPeak, EvidenceRow, EvidenceTable, Finding, Incident, InputFile,
+    MaintenanceWindow, Organisation, Rejected, ServiceAvailability, ServiceLatency, SourceBackups,
+    StatusCounts, TrailingAvailability, Unit,
 };
 pub use attestations::{
     assess_attestations, Attestation, AttestationEntry, AttestationKind, AttestationState,

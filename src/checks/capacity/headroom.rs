@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use super::{by_cluster, row_origin, Sample, Series, Utilization};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::error::Error;
-use crate::model::{columns, Cell, CheckId, EvidenceTable, Millis, Status};
+use crate::model::{
+    columns, Cell, CheckId, ClusterCapacity, DailyPeak, EvidenceTable, Millis, Status,
+};
 use crate::period::format_utc;
 
 /// One rounded instant of a cluster: how many hosts had a sample, and their load sum.
@@ -137,6 +139,50 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
 }
 
 /// A cluster's samples per host (a host's mounts, for `disk`, taken together), by host.
+/// Each cluster's daily figure for the PDF: per local day of the period, the highest
+/// value D(t) / (n(t) − m) of its instants with more hosts than the margin, and whether
+/// it is over the limit (the check's own comparison).
+pub fn daily(ctx: &CheckCtx<'_>) -> Result<Vec<ClusterCapacity>, Error> {
+    let utilization = ctx.family::<Utilization>()?;
+    let clusters = by_cluster(utilization.of(ctx.policy.capacity_resource.as_str()));
+    let margin = ctx.policy.capacity_margin_hosts;
+    let limit = ctx.policy.capacity_failover_max_percent;
+    let days = ctx.period.local_days();
+    Ok(clusters
+        .iter()
+        .map(|(cluster, series)| {
+            let hosts = by_host(series);
+            let steps = steps(
+                &hosts,
+                ctx.policy.capacity_step,
+                ctx.period.start,
+                ctx.period.end,
+            );
+            let daily = days
+                .iter()
+                .map(|(date, start, end)| {
+                    let peak = steps
+                        .iter()
+                        .filter(|s| s.time >= *start && s.time < *end && s.hosts > margin)
+                        .map(|s| s.load_sum / f64::from(s.hosts - margin))
+                        .fold(None, |peak: Option<f64>, value| {
+                            Some(peak.map_or(value, |p| p.max(value)))
+                        });
+                    DailyPeak {
+                        date: date.format("%Y-%m-%d").to_string(),
+                        peak,
+                        over_limit: peak.is_some_and(|p| p > limit),
+                    }
+                })
+                .collect();
+            ClusterCapacity {
+                cluster: cluster.to_string(),
+                daily,
+            }
+        })
+        .collect())
+}
+
 fn by_host<'a>(series: &[&'a Series]) -> Vec<(&'a str, Vec<Sample>)> {
     let mut hosts: BTreeMap<&str, Vec<Sample>> = BTreeMap::new();
     for one in series {

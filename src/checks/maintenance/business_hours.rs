@@ -214,3 +214,23 @@ mod tests {
         assert!(business_intervals(&fixture.period, &fixture.policy).is_empty());
     }
 }
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+    use crate::checks::testing::Fixture;
+
+    #[test]
+    fn a_month_starts_with_its_first_business_day() {
+        let mut fixture = Fixture::day();
+        fixture.period =
+            Period::month("2026-10", chrono_tz::Australia::Melbourne).expect("October");
+        let hours = business_intervals(&fixture.period, &fixture.policy);
+        // Thursday 1 October 08:00 AEST (+10) = 2026-09-30T22:00Z; 22 weekdays.
+        assert_eq!(
+            crate::period::format_utc(hours[0].0),
+            "2026-09-30T22:00:00Z"
+        );
+        assert_eq!(hours.len(), 22);
+    }
+}

@@ -86,6 +86,8 @@ fn assessment() -> Assessment {
         incidents: Vec::new(),
         services: Vec::new(),
         maintenance: Vec::new(),
+        capacity: Vec::new(),
+        business_hours: Vec::new(),
         backups: Vec::new(),
         inputs: Vec::new(),
         rejected: Vec::new(),

@@ -283,6 +283,8 @@ fn platform() -> Assessment {
         incidents: Vec::new(),
         services: Vec::new(),
         maintenance: Vec::new(),
+        capacity: Vec::new(),
+        business_hours: Vec::new(),
         backups: vec![
             source("acme-db", &["acme"]),
             source("globex-files", &["globex"]),

@@ -8,7 +8,7 @@
 
 use super::layout::{colour, Layout, Style, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
-use crate::model::{DailyAvailability, DailyLatency};
+use crate::model::DailyAvailability;
 
 /// Total height of the chart with its legend.
 pub const CHART_HEIGHT: f32 = 142.0;
@@ -190,24 +190,47 @@ pub fn daily_availability(
     layout.set_y(top - CHART_HEIGHT);
 }
 
-/// Total height of the latency chart with its legend.
-pub const LATENCY_CHART_HEIGHT: f32 = 128.0;
+/// Total height of a daily bars chart with its legend.
+pub const BARS_CHART_HEIGHT: f32 = 128.0;
 
-/// The daily latency chart: per local day with values, the p50 as a bar and the p95 as
-/// a marker above it (red when over the target), a dashed line at the target; the y
-/// axis runs from 0 to the largest of the p95s and the target, with some room.
-/// `over_target` has a flag per day (the model's).
-pub fn daily_latency(
-    layout: &mut Layout,
-    days: &[DailyLatency],
-    over_target: &[bool],
-    target: f64,
-) {
-    layout.ensure(LATENCY_CHART_HEIGHT);
+/// One local day of a [`daily_bars`] chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayBar<'a> {
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    pub bar: Option<f64>,
+    /// Drawn as a short line over the bar (the latency chart's p95).
+    pub marker: Option<f64>,
+    /// Over the target, as the model says: the marker (or, without one, the bar) red.
+    pub over: bool,
+}
+
+/// What a [`daily_bars`] chart's legend says.
+pub struct BarLegend {
+    pub bar: &'static str,
+    pub marker: Option<&'static str>,
+    pub over: &'static str,
+    /// The dashed line's label, e.g. "target p95 800 ms".
+    pub target: String,
+    /// The y axis unit, e.g. "ms" or "%".
+    pub unit: &'static str,
+}
+
+/// A bar per local day (and a marker line above it where given), red where over the
+/// target, a dashed line at the target; the y axis runs from 0 to the largest value or
+/// the target, with some room. The latency chart (p50 bars, p95 markers) and the
+/// capacity chart (each day's peak load on the survivors) are this chart.
+pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend: &BarLegend) {
+    layout.ensure(BARS_CHART_HEIGHT);
     let top = layout.y();
-    let highest = days.iter().map(|d| d.p95).fold(target, f64::max) * 1.1;
+    let highest = days
+        .iter()
+        .flat_map(|d| [d.bar, d.marker])
+        .flatten()
+        .fold(target, f64::max)
+        * 1.1;
     let step = [
-        1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0,
+        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0,
     ]
     .into_iter()
     .find(|step| highest / step <= 6.0)
@@ -216,7 +239,7 @@ pub fn daily_latency(
     let plot_x = MARGIN_X + PLOT_LEFT;
     let plot_width = CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
     let plot_top = top - PLOT_TOP;
-    let plot_bottom = top - LATENCY_CHART_HEIGHT + LEGEND + X_LABELS;
+    let plot_bottom = top - BARS_CHART_HEIGHT + LEGEND + X_LABELS;
     let plot_height = plot_top - plot_bottom;
     let to_y = |value: f64| plot_bottom + ((value / high).clamp(0.0, 1.0) as f32) * plot_height;
 
@@ -231,7 +254,12 @@ pub fn daily_latency(
             0.4,
             colour::LIGHT_GREY,
         );
-        layout.text_right(plot_x - 4.0, y - 2.2, label, &format!("{value:.0} ms"));
+        layout.text_right(
+            plot_x - 4.0,
+            y - 2.2,
+            label,
+            &format!("{value:.0} {}", legend.unit),
+        );
         value += step;
     }
     let slot = plot_width / days.len().max(1) as f32;
@@ -239,21 +267,31 @@ pub fn daily_latency(
     let label_every = days.len().div_ceil(16).max(1);
     for (index, day) in days.iter().enumerate() {
         let centre = plot_x + slot * (index as f32 + 0.5);
-        let height = (to_y(day.p50) - plot_bottom).max(0.8);
-        layout.fill_rect(
-            centre - bar_width / 2.0,
-            plot_bottom,
-            bar_width,
-            height,
-            colour::BAR,
-        );
-        let marker = if over_target.get(index).copied().unwrap_or(false) {
-            colour::RED
-        } else {
-            colour::INK
-        };
-        let y = to_y(day.p95);
-        layout.fill_rect(centre - bar_width / 2.0, y - 1.0, bar_width, 2.0, marker);
+        if let Some(bar) = day.bar {
+            let fill = if day.over && day.marker.is_none() {
+                colour::RED
+            } else {
+                colour::BAR
+            };
+            let height = (to_y(bar) - plot_bottom).max(0.8);
+            layout.fill_rect(
+                centre - bar_width / 2.0,
+                plot_bottom,
+                bar_width,
+                height,
+                fill,
+            );
+        }
+        if let Some(marker) = day.marker {
+            let fill = if day.over { colour::RED } else { colour::INK };
+            layout.fill_rect(
+                centre - bar_width / 2.0,
+                to_y(marker) - 1.0,
+                bar_width,
+                2.0,
+                fill,
+            );
+        }
         if index % label_every == 0 {
             let day_of_month = day
                 .date
@@ -278,16 +316,21 @@ pub fn daily_latency(
         0.6,
         colour::MUTED,
     );
-    let legend_y = top - LATENCY_CHART_HEIGHT + 5.0;
-    let legend = Style::new(Font::Regular, 7.0, colour::INK);
+    let legend_y = top - BARS_CHART_HEIGHT + 5.0;
+    let style = Style::new(Font::Regular, 7.0, colour::INK);
     let mut x = plot_x;
-    for (swatch, height, text) in [
-        (colour::BAR, 6.0, "p50 of the day"),
-        (colour::INK, 2.0, "p95 of the day"),
-        (colour::RED, 2.0, "p95 over the target"),
-    ] {
+    let mut swatches = vec![(colour::BAR, 6.0, legend.bar)];
+    if let Some(marker) = legend.marker {
+        swatches.push((colour::INK, 2.0, marker));
+    }
+    swatches.push((
+        colour::RED,
+        if legend.marker.is_some() { 2.0 } else { 6.0 },
+        legend.over,
+    ));
+    for (swatch, height, text) in swatches {
         layout.fill_rect(x, legend_y + (6.0 - height) / 2.0, 6.0, height, swatch);
-        layout.text(x + 9.0, legend_y + 0.8, legend, text);
+        layout.text(x + 9.0, legend_y + 0.8, style, text);
         x += 9.0 + super::text::width(Font::Regular, 7.0, text) + 14.0;
     }
     layout.dashed_line(
@@ -297,19 +340,14 @@ pub fn daily_latency(
         colour::INK,
         &[3.0, 2.0],
     );
-    layout.text(
-        x + 20.0,
-        legend_y + 0.8,
-        legend,
-        &format!("target p95 {target} ms"),
-    );
+    layout.text(x + 20.0, legend_y + 0.8, style, &legend.target);
     layout.text_right(
         plot_x + plot_width,
         legend_y + 0.8,
         Style::new(Font::Regular, 7.0, colour::MUTED),
         "x: local day of month",
     );
-    layout.set_y(top - LATENCY_CHART_HEIGHT);
+    layout.set_y(top - BARS_CHART_HEIGHT);
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! and the document dates (the epoch). The dates are set from `generated_at`, and the
 //! `/ID` is replaced by a hash of the document written with a placeholder `/ID`.
 
+mod calendar;
 mod chart;
 mod layout;
 mod sections;

@@ -126,6 +126,8 @@ fn assessment() -> Assessment {
             reference: "CHG-1".to_string(),
             scheduled: false,
         }],
+        capacity: Vec::new(),
+        business_hours: Vec::new(),
         backups: Vec::new(),
         inputs: vec![InputFile {
             path: "evidence/probes/api.csv".to_string(),

@@ -4,12 +4,13 @@
 //! flags), like the access and logging sections; and per service with latency values
 //! the daily p50/p95 chart against the target, from the model's daily figures.
 
-use super::super::chart;
+use super::super::calendar;
+use super::super::chart::{self, BarLegend, DayBar};
 use super::super::layout::{colour, Layout, Style};
 use super::super::text::Font;
 use super::checks::{self, column, CheckView, EventColumn, Offending, Value};
 use super::Context;
-use crate::model::{columns, CheckId};
+use crate::model::{columns, CheckId, Millis};
 use crate::time::format_duration;
 
 const NOTICE_COLUMNS: &[EventColumn] = &[
@@ -166,6 +167,7 @@ pub fn promises(layout: &mut Layout, context: &Context) {
             },
         ],
     );
+    maintenance_calendar(layout, context);
     checks::family(
         layout,
         context,
@@ -230,6 +232,7 @@ pub fn promises(layout: &mut Layout, context: &Context) {
             },
         ],
     );
+    capacity_charts(layout, context);
     checks::family(
         layout,
         context,
@@ -254,16 +257,91 @@ pub fn promises(layout: &mut Layout, context: &Context) {
 fn latency_charts(layout: &mut Layout, context: &Context) {
     let assessment = context.assessment;
     let target = assessment.policy.latency_p95_max as f64;
+    let legend = BarLegend {
+        bar: "p50 of the day",
+        marker: Some("p95 of the day"),
+        over: "p95 over the target",
+        target: format!("target p95 {target} ms"),
+        unit: "ms",
+    };
     for figure in assessment.latency_figures() {
+        let days: Vec<DayBar<'_>> = figure
+            .latency
+            .daily
+            .iter()
+            .zip(&figure.days_over_target)
+            .map(|(day, &over)| DayBar {
+                date: &day.date,
+                bar: Some(day.p50),
+                marker: Some(day.p95),
+                over,
+            })
+            .collect();
         layout.subheading(
             &format!("Daily latency: {}", figure.service),
-            chart::LATENCY_CHART_HEIGHT,
+            chart::BARS_CHART_HEIGHT,
         );
-        chart::daily_latency(
-            layout,
-            &figure.latency.daily,
-            &figure.days_over_target,
-            target,
+        chart::daily_bars(layout, &days, target, &legend);
+    }
+}
+
+/// The month's maintenance windows on a calendar with business hours shaded.
+fn maintenance_calendar(layout: &mut Layout, context: &Context) {
+    let assessment = context.assessment;
+    if assessment.maintenance.is_empty() {
+        return;
+    }
+    let days: Vec<(String, Millis, Millis)> = assessment
+        .period
+        .local_days()
+        .into_iter()
+        .map(|(date, start, end)| (date.format("%a %e").to_string(), start, end))
+        .collect();
+    layout.subheading("Maintenance calendar", calendar::height(days.len()));
+    calendar::calendar(
+        layout,
+        &days,
+        &assessment.business_hours,
+        &assessment.maintenance,
+    );
+}
+
+/// Each cluster's daily peak load on the survivors, against the limit.
+fn capacity_charts(layout: &mut Layout, context: &Context) {
+    let assessment = context.assessment;
+    let policy = &assessment.policy;
+    let limit = policy.capacity_failover_max_percent;
+    let legend = BarLegend {
+        bar: "peak of the day",
+        marker: None,
+        over: "over the limit",
+        target: format!("limit {limit}% of one host"),
+        unit: "%",
+    };
+    for cluster in &assessment.capacity {
+        let days: Vec<DayBar<'_>> = cluster
+            .daily
+            .iter()
+            .map(|day| DayBar {
+                date: &day.date,
+                bar: day.peak,
+                marker: None,
+                over: day.over_limit,
+            })
+            .collect();
+        layout.subheading(
+            &format!(
+                "Daily peak load after losing {} host{}: {}",
+                policy.capacity_margin_hosts,
+                if policy.capacity_margin_hosts == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                cluster.cluster
+            ),
+            chart::BARS_CHART_HEIGHT,
         );
+        chart::daily_bars(layout, &days, limit, &legend);
     }
 }
