@@ -23,6 +23,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod digest;
@@ -69,6 +70,13 @@ pub fn report(
         .as_ref()
         .map(|signing| pack::keys::SigningKeys::load(signing, &config.path))
         .transpose()?;
+    // The output is locked before the evidence is read: a second run on the same `--out`
+    // stops at once (SPEC §18). Without `--out` the pack's name depends on the period.
+    let period_out = match out {
+        Some(out) => out.to_path_buf(),
+        None => default_out(options, &options.resolve_period(config)?),
+    };
+    let _lock = pack::OutLock::take(&period_out)?;
     let (mut assessment, mut warnings) = assess(config, options, observer)?;
     if let Some(keys) = &keys {
         assessment.signers = keys.signers();
@@ -79,9 +87,7 @@ pub fn report(
     let files = render_pack(&assessment)?;
     observer.stage("signing");
     let files = pack::seal(files, keys.as_ref(), assessment.generated_at)?;
-    let out = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_out(options, &assessment.period));
+    let out = period_out;
     pack::write(&out, &files)?;
     let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
     Ok(ReportOutcome {

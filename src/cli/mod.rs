@@ -41,6 +41,12 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<u8, Error> {
+    // A stopped run removes its temporary files and exits 2 (SPEC §18).
+    crate::cleanup::on_signals().map_err(|source| Error::Io {
+        path: std::path::PathBuf::from("(signals)"),
+        action: "install the signal handlers",
+        source,
+    })?;
     let show_progress = !cli.quiet && std::io::stderr().is_terminal();
     let progress = Progress::new(show_progress, cli.verbose);
     let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
