@@ -407,7 +407,21 @@ fn stream_audit(
         None => ingest::audit::stream(&config.inputs, planned, observer, &mut state)?,
     };
     if state.rescan() {
-        ingest::audit::stream(&config.inputs, planned, &observer::Silent, &mut state)?;
+        // The second pass reads each log as far as the first did: a log still being
+        // appended to gives both passes the same lines (SPEC §18).
+        let read: BTreeMap<&str, u64> = streamed
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes))
+            .collect();
+        let capped: Vec<ingest::PlannedFile> = planned
+            .iter()
+            .map(|file| ingest::PlannedFile {
+                limit: read.get(file.display.as_str()).copied(),
+                ..file.clone()
+            })
+            .collect();
+        ingest::audit::stream(&config.inputs, &capped, &observer::Silent, &mut state)?;
     }
     Ok(Some((state, streamed)))
 }

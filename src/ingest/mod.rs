@@ -145,6 +145,21 @@ pub struct PlannedFile {
     pub display: String,
     /// The input's `latency_path` (SPEC §15), read before the input's own files.
     pub latency: bool,
+    /// Read no more than this many bytes: a second pass over an audit log reads what
+    /// the first read, even if the log has grown since (SPEC §18).
+    pub limit: Option<u64>,
+}
+
+impl PlannedFile {
+    /// Opens the file, capped at its [`limit`](Self::limit).
+    pub fn open(&self) -> Result<std::io::Take<File>, Error> {
+        let handle = File::open(&self.path).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            action: "open the input file",
+            source,
+        })?;
+        Ok(handle.take(self.limit.unwrap_or(u64::MAX)))
+    }
 }
 
 /// Resolves every input to its files; a file matched by two inputs is read once (by
@@ -190,6 +205,7 @@ fn plan(
                 path: file.path,
                 display: file.display,
                 latency: position < latency_files,
+                limit: None,
             });
         }
     }
@@ -357,12 +373,7 @@ fn read_file(
     rejected: &mut Vec<Rejected>,
     observer: &dyn Observer,
 ) -> Result<InputFile, Error> {
-    let handle = File::open(&file.path).map_err(|source| Error::Io {
-        path: file.path.clone(),
-        action: "open the input file",
-        source,
-    })?;
-    let mut reader = HashingReader::new(handle, observer);
+    let mut reader = HashingReader::new(file.open()?, observer);
     let mut sink = canonical::Sink {
         kind: input.kind,
         display: &file.display,
@@ -439,9 +450,11 @@ impl<'a, R: Read> HashingReader<'a, R> {
         }
     }
 
-    /// Drains what the parser left unread and returns the hex SHA-256 and size.
-    fn finish(mut self) -> std::io::Result<(String, u64)> {
-        std::io::copy(&mut self, &mut std::io::sink())?;
+    /// The hex SHA-256 and size of the bytes the parser read (SPEC §18): every reader
+    /// reads to the end of what the file held when it got there, and a log appended to
+    /// after that has its new bytes neither used nor hashed. (Reading on to the end here
+    /// would hash bytes no row came from.)
+    fn finish(self) -> std::io::Result<(String, u64)> {
         Ok((hex(&self.hasher.finalize()), self.bytes))
     }
 }

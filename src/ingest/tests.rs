@@ -289,3 +289,45 @@ fn utilization_rows_are_read_from_csv_and_ndjson_with_their_optional_columns() {
         vec![(2, "missing required value `used_percent`".to_string())]
     );
 }
+
+/// A log that gains a line after the reader first reached its end.
+struct Appended {
+    parts: Vec<&'static [u8]>,
+}
+
+impl std::io::Read for Appended {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.parts.first_mut() {
+            // An empty part is the end of the file as the reader saw it then.
+            Some([]) => {
+                self.parts.remove(0);
+                Ok(0)
+            }
+            Some(part) => {
+                let n = part.len().min(buf.len());
+                buf[..n].copy_from_slice(&part[..n]);
+                *part = &part[n..];
+                Ok(n)
+            }
+            None => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn a_log_appended_after_it_was_read_is_hashed_as_read() {
+    use sha2::{Digest, Sha256};
+    let read = b"time,service,up\n2026-10-01T00:00:00Z,api,1\n";
+    let mut reader = super::HashingReader::new(
+        Appended {
+            parts: vec![read, b"", b"2026-10-01T00:01:00Z,api,0\n"],
+        },
+        &Silent,
+    );
+    let mut used = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut used).expect("reads");
+    assert_eq!(used, read);
+    let (sha256, bytes) = reader.finish().expect("finishes");
+    assert_eq!(bytes, read.len() as u64);
+    assert_eq!(sha256, crate::digest::hex(&Sha256::digest(read)));
+}

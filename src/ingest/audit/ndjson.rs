@@ -69,12 +69,7 @@ fn read_in_blocks(
         rejected,
         observer,
     } = target;
-    let handle = File::open(&file.path).map_err(|source| Error::Io {
-        path: file.path.clone(),
-        action: "open the input file",
-        source,
-    })?;
-    let reader = Mutex::new(Blocks::new(handle, observer, block_bytes));
+    let reader = Mutex::new(Blocks::new(file.open()?, observer, block_bytes));
     let turns = Turns {
         state: Mutex::new(Sequence {
             next: 0,
@@ -180,7 +175,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The file, read in blocks of whole lines, hashed in order on the way.
 struct Blocks<'o> {
-    file: File,
+    file: std::io::Take<File>,
     hasher: Sha256,
     bytes: u64,
     /// The unfinished line after the last block.
@@ -196,7 +191,7 @@ struct Blocks<'o> {
 }
 
 impl<'o> Blocks<'o> {
-    fn new(file: File, observer: &'o dyn Observer, block_bytes: u64) -> Self {
+    fn new(file: std::io::Take<File>, observer: &'o dyn Observer, block_bytes: u64) -> Self {
         Blocks {
             file,
             hasher: Sha256::new(),
@@ -510,6 +505,7 @@ mod tests {
             path: dir.path().join("a.ndjson"),
             display: "a.ndjson".to_string(),
             latency: false,
+            limit: None,
         };
         let mut seen = Seen::default();
         let mut rejected = Vec::new();
