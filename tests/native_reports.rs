@@ -50,11 +50,11 @@ fn sample(name: &str) -> Vec<u8> {
     std::fs::read(path).expect("a sample")
 }
 
+/// A CSV row by column name.
+type Row = HashMap<String, String>;
+
 /// The report on 2026-11-22 (UTC): its findings by (check, subject), and inputs.csv.
-fn report() -> (
-    HashMap<(String, String), HashMap<String, String>>,
-    Vec<HashMap<String, String>>,
-) {
+fn report() -> (HashMap<(String, String), Row>, Vec<Row>) {
     let dir = tempfile::tempdir().expect("tempdir");
     for name in SAMPLES {
         std::fs::write(dir.path().join(name), sample(name)).expect("copy a sample");
