@@ -457,6 +457,10 @@ pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
         .collect();
     let template = Template::built_in(&assessment.template)?;
     files.push(file(
+        "oscal/assessment-results.json",
+        render::oscal::assessment_results(assessment, &index)?,
+    ));
+    files.push(file(
         "report.pdf",
         render::pdf::render(assessment, &template, &index)?,
     ));

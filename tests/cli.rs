@@ -54,10 +54,11 @@ fn report_writes_a_pack_that_sha256sum_accepts() {
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "SHA256SUMS must be sorted by path");
-    // The eight pack files, and one evidence file per evaluated check.
+    // The nine pack files (OSCAL among them), and one evidence file per evaluated check.
     let (evidence, others): (Vec<&str>, Vec<&str>) =
         files.iter().partition(|f| f.starts_with("evidence/"));
-    assert_eq!(others.len(), 8, "{files:?}");
+    assert_eq!(others.len(), 9, "{files:?}");
+    assert!(others.contains(&"oscal/assessment-results.json"), "{files:?}");
     assert!(evidence.len() >= 16, "{files:?}");
 }
 
