@@ -447,7 +447,9 @@ pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
             render::csv::evidence(table)?,
         ));
     }
-    let index: Vec<PackEntry> = files
+    files.push(file("site/feed.atom", render::feeds::atom(assessment)));
+    files.push(file("site/maintenance.ics", render::feeds::ics(assessment)));
+    let mut index: Vec<PackEntry> = files
         .iter()
         .map(|f| PackEntry {
             path: f.path.clone(),
@@ -456,10 +458,17 @@ pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
         })
         .collect();
     let template = Template::built_in(&assessment.template)?;
-    files.push(file(
+    let oscal = file(
         "oscal/assessment-results.json",
         render::oscal::assessment_results(assessment, &index)?,
-    ));
+    );
+    // The PDF's evidence index lists the OSCAL file too.
+    index.push(PackEntry {
+        path: oscal.path.clone(),
+        sha256: oscal.sha256(),
+        bytes: oscal.bytes.len() as u64,
+    });
+    files.push(oscal);
     files.push(file(
         "report.pdf",
         render::pdf::render(assessment, &template, &index)?,

@@ -120,7 +120,12 @@ fn golden_files(pack: &Path) -> Vec<String> {
             .expect("inside")
             .to_string_lossy()
             .replace('\\', "/");
-        if relative.ends_with(".csv") || relative.ends_with(".json") || relative.ends_with(".xml") {
+        // The OSCAL file projects findings.csv (tests/oscal.rs holds it to it row for
+        // row, through compliance-trestle); golden copies of it would only repeat them.
+        let projection = relative.starts_with("oscal/");
+        let compared =
+            relative.ends_with(".csv") || relative.ends_with(".json") || relative.ends_with(".xml");
+        if compared && !projection {
             names.push(relative);
         }
     }

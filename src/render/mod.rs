@@ -2,6 +2,7 @@
 //! compute a figure, so every output agrees with every other.
 
 pub mod csv;
+pub mod feeds;
 pub mod json;
 pub mod junit;
 pub mod oscal;

@@ -12,7 +12,6 @@
 //! decides nothing.
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use super::PackEntry;
 use crate::error::Error;
@@ -22,23 +21,7 @@ use crate::period::format_utc;
 /// The namespace of auditpack's own props.
 const NS: &str = "https://auditpack.dev/ns/oscal";
 
-/// A UUID (version 5 layout) derived from `name`.
-fn uuid(name: &str) -> String {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
+use crate::digest::name_uuid as uuid;
 
 /// An Annex A control id as an OSCAL token: `5.30` → `a.5.30`.
 fn control_id(control: &str) -> String {
