@@ -447,6 +447,7 @@ pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
             render::csv::evidence(table)?,
         ));
     }
+    files.push(file("site/index.html", render::site::index(assessment)));
     files.push(file("site/feed.atom", render::feeds::atom(assessment)));
     files.push(file("site/maintenance.ics", render::feeds::ics(assessment)));
     let mut index: Vec<PackEntry> = files

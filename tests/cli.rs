@@ -54,11 +54,12 @@ fn report_writes_a_pack_that_sha256sum_accepts() {
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "SHA256SUMS must be sorted by path");
-    // The eleven pack files (OSCAL and the trust page's feeds among them), and one
-    // evidence file per evaluated check.
+    // The twelve pack files (OSCAL and the trust page with its feeds among them), and
+    // one evidence file per evaluated check.
     let (evidence, others): (Vec<&str>, Vec<&str>) =
         files.iter().partition(|f| f.starts_with("evidence/"));
-    assert_eq!(others.len(), 11, "{files:?}");
+    assert_eq!(others.len(), 12, "{files:?}");
+    assert!(others.contains(&"site/index.html"), "{files:?}");
     assert!(others.contains(&"site/feed.atom"), "{files:?}");
     assert!(others.contains(&"site/maintenance.ics"), "{files:?}");
     assert!(

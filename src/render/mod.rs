@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod oscal;
 pub mod pdf;
+pub mod site;
 pub mod template;
 
 /// A file of the pack and its SHA-256, for the PDF's evidence index.
