@@ -14,8 +14,8 @@
 //! Audit inputs are checked twice: through the real stream (`audit::stream`, whose
 //! NDJSON reader is its own parallel one) and collected through `ingest_input`.
 //!
-//! Case counts: 64 a property (about 40 properties; the module takes well under a
-//! minute in a debug build, which is what CI runs). A longer run sets `PROPTEST_CASES`:
+//! Case counts: 64 a property (36 properties; the module takes about 15 s in a debug
+//! build, which is what CI runs). A longer run sets `PROPTEST_CASES`:
 //! `PROPTEST_CASES=2000 cargo test --lib ingest::fuzz -- --nocapture` (each property
 //! prints its case count and time). Seeds are random each run; a failure prints the
 //! minimal input (and `PROPTEST_RNG_SEED` replays a run). No regression files are
@@ -272,13 +272,24 @@ impl fmt::Debug for Fuzzed {
 /// Bytes that make JSON and CSV, for arbitrary input that gets past the first byte.
 const JSONISH: &[u8] = b"{}[]\",:0123456789.-+eE tfnrula\\\n\r,";
 
-/// Mutated seeds mostly, and some arbitrary bytes.
+/// Mutated seeds mostly (some only by JSON edits, which keep a document whole so that
+/// the readers get past parsing to the elements), and some arbitrary bytes.
 fn fuzzed(seeds: Vec<(String, Vec<u8>)>) -> BoxedStrategy<Fuzzed> {
-    prop_oneof![
-        8 => (select(seeds), vec(mutation(), 0..5)).prop_map(|((origin, seed), mutations)| {
+    let json_edits = (any::<Index>(), any::<Index>(), json_edit())
+        .prop_map(|(unit, node, edit)| Mutation::Json(unit, node, edit));
+    let seeded = |mutations: BoxedStrategy<Vec<Mutation>>| {
+        (select(seeds.clone()), mutations).prop_map(|((origin, seed), mutations)| {
             let bytes = mutate(&seed, &mutations);
-            Fuzzed { origin, mutations, bytes }
-        }),
+            Fuzzed {
+                origin,
+                mutations,
+                bytes,
+            }
+        })
+    };
+    prop_oneof![
+        5 => seeded(vec(mutation(), 0..5).boxed()),
+        4 => seeded(vec(json_edits, 1..6).boxed()),
         1 => vec(any::<u8>(), 0..400).prop_map(|bytes| Fuzzed {
             origin: "arbitrary bytes".to_string(),
             mutations: Vec::new(),
@@ -1015,6 +1026,7 @@ fn rejections(
         "rejections of {}",
         file.path
     );
+    tally(0, u64::from(!rejected.is_empty()));
     for rejection in &rejected {
         prop_assert!(
             !rejection.reason.trim().is_empty(),
@@ -1054,8 +1066,22 @@ fn table_lines(
         .collect())
 }
 
+thread_local! {
+    /// Inputs that stopped the run, and inputs read with rejections, in this property:
+    /// printed with its case count, to show the inputs reach both outcomes.
+    static TALLY: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+fn tally(fatal: u64, with_rejections: u64) {
+    TALLY.with(|t| {
+        let (f, r) = t.get();
+        t.set((f + fatal, r + with_rejections));
+    });
+}
+
 /// A fatal error: one line naming the file.
 fn names_the_file(error: &Error, name: &str) -> Result<(), TestCaseError> {
+    tally(1, 0);
     let text = error.to_string();
     prop_assert!(
         text.contains(name),
@@ -1154,10 +1180,16 @@ fn property<T: fmt::Debug + Clone>(
     let cases = config.cases;
     let started = Instant::now();
     let mut runner = TestRunner::new(config);
+    TALLY.with(|t| t.set((0, 0)));
     if let Err(failure) = runner.run(&strategy, test) {
         panic!("{name}: {failure}");
     }
-    eprintln!("{name}: {cases} cases in {:.1?}", started.elapsed());
+    let (fatal, with_rejections) = TALLY.with(std::cell::Cell::get);
+    eprintln!(
+        "{name}: {cases} cases in {:.1?} (stopped the run: {fatal}, read with rejected \
+         rows: {with_rejections})",
+        started.elapsed()
+    );
 }
 
 fn fuzz_collected(reader: Reader, seeds: Vec<(String, Vec<u8>)>) {
@@ -1298,9 +1330,20 @@ fn pgbackrest() {
     fuzz_collected(reader, vec![sample("pgbackrest-2.45-info.json")]);
 }
 
+/// A sample re-serialized on one line: another layout of the same document.
+fn compact(name: &str) -> (String, Vec<u8>) {
+    let (origin, bytes) = sample(name);
+    let value = document(&bytes).unwrap_or(Value::Null);
+    seed(
+        &format!("{origin} (one line)"),
+        serde_json::to_vec(&value).unwrap_or_default(),
+    )
+}
+
 fn prometheus_seeds() -> Vec<(String, Vec<u8>)> {
     vec![
         sample("prometheus-2.42-query_range-probe_success.json"),
+        compact("prometheus-2.42-query_range-probe_success.json"),
         sample("prometheus-2.42-query_range-error.json"),
         sample("prometheus-2.42-query-avg_over_time.json"),
     ]
@@ -1331,6 +1374,7 @@ fn prometheus_probes_with_latency() {
     };
     let latency_seeds = vec![
         sample("prometheus-2.42-query_range-probe_duration_seconds.json"),
+        compact("prometheus-2.42-query_range-probe_duration_seconds.json"),
         sample("prometheus-2.42-query_range-probe_success.json"),
     ];
     let strategy = (fuzzed(prometheus_seeds()), fuzzed(latency_seeds));
@@ -1345,6 +1389,7 @@ fn prometheus_probes_with_latency() {
             let (_dir, config) = configured(&files, reader, "latency_path = \"latency.json\"\n");
             match super::ingest(&config.inputs, &config.dir, &Silent) {
                 Err(error) => {
+                    tally(1, 0);
                     let text = error.to_string();
                     prop_assert!(
                         text.contains("probes.json") || text.contains("latency.json"),
