@@ -58,9 +58,11 @@ impl Sink<'_> {
         });
     }
 
-    /// The file is not the declared format at all: stops the run naming the file.
+    /// The file is not the declared format at all: stops the run naming the file. The
+    /// message is one line (SPEC §12) even when it quotes the file (a tool's error text,
+    /// a label): control characters in it are escaped.
     pub fn fatal(&self, line: Option<u64>, message: impl Into<String>) -> Error {
-        Error::input(self.disk_path, line, message)
+        Error::input(self.disk_path, line, one_line(message.into()))
     }
 
     /// Types one row's raw values; the first problem is the rejection reason.
@@ -137,7 +139,11 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
                 "not a canonical `{}` CSV: missing required columns {} (the header has: {})",
                 sink.kind.as_str(),
                 missing.join(", "),
-                header.join(", ")
+                header
+                    .iter()
+                    .map(|name| shown(name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ));
     }
@@ -185,6 +191,35 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
         }
     }
     Ok(stats)
+}
+
+/// `message` with every control character (a line break, a tab, an escape) escaped.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A header field as a fatal message shows it: one line (SPEC §12: one clear message),
+/// so a line break or control character in a quoted field is escaped, and a field that is
+/// really a whole record's worth of text is cut short.
+fn shown(name: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let escaped: String = name.escape_debug().collect();
+    match escaped.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &escaped[..end]),
+        None => escaped,
+    }
 }
 
 /// Reads a canonical NDJSON file: one JSON object a line; blank lines are skipped.

@@ -323,7 +323,7 @@ fn push_record(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::io::Write;
 
     use flate2::write::GzEncoder;
@@ -355,7 +355,7 @@ mod tests {
     /// MFA, a failed one, an assumed role's sign-in, a root sign-in, a user and a login
     /// profile deleted, a login profile created, and two API calls (one refused, one
     /// made by a service).
-    const RECORDS: [&str; 9] = [
+    pub(crate) const RECORDS: [&str; 9] = [
         r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDACKCEVSQ6C2EXAMPLE","arn":"arn:aws:iam::111122223333:user/Mary_Major","accountId":"111122223333","userName":"Mary_Major"},"eventTime":"2026-11-02T09:15:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No","MFAIdentifier":"arn:aws:iam::111122223333:mfa/Mary_Major","MFAUsed":"Yes"},"eventID":"3fcfb182-98f8-4744-bd45-10a395ab61cb","readOnly":false,"eventType":"AwsConsoleSignIn","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#,
         r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDACKCEVSQ6C2EXAMPLE","accountId":"111122223333","accessKeyId":"","userName":"Mary_Major"},"eventTime":"2026-11-02T09:14:10Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","userAgent":"Mozilla/5.0","errorMessage":"Failed authentication","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No","MFAUsed":"No"},"eventID":"a8b3c8b4-1111-4d6e-9b1f-2b7c1c0d9e01","readOnly":false,"eventType":"AwsConsoleSignIn","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#,
         r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAIDPPEZS35WEXAMPLE:jdoe@example.com","arn":"arn:aws:sts::111122223333:assumed-role/SupportAdmin/jdoe@example.com","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAIDPPEZS35WEXAMPLE","arn":"arn:aws:iam::111122223333:role/SupportAdmin","accountId":"111122223333","userName":"SupportAdmin"},"webIdFederationData":{},"attributes":{"creationDate":"2026-11-02T10:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2026-11-02T10:00:01Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No","SamlProviderArn":"arn:aws:iam::111122223333:saml-provider/Okta"},"eventID":"c1d2e3f4-2222-4d6e-9b1f-2b7c1c0d9e02","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}"#,

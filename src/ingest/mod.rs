@@ -470,4 +470,6 @@ impl<R: Read> Read for HashingReader<'_, R> {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

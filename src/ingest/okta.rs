@@ -275,7 +275,7 @@ fn push_event(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::document::testing::{audit_rows, ingest_input, rejected, AuditRow};
     use crate::ingest::Ingested;
 
@@ -323,7 +323,7 @@ mod tests {
     /// A day of events: two logins with MFA in their session, one without, one failed,
     /// a deactivation, a suspension, an unsuspension, support access with and without a
     /// ticket, a logout (kept as it is) and an unknown result.
-    fn day() -> Vec<String> {
+    pub(crate) fn day() -> Vec<String> {
         let t = |hh: &str| format!("2026-11-02T{hh}:00:00.000Z");
         vec![
             event(

@@ -713,4 +713,17 @@ mod tests {
             "{error}"
         );
     }
+
+    /// Found by the property tests (`fuzz.rs`): the query's error text, quoted in the
+    /// fatal message, made it two lines when it held a line break.
+    #[test]
+    fn a_quoted_error_with_a_line_break_stays_one_line() {
+        let message =
+            fatal(r#"{"status":"error","errorType":"bad_data","error":"1:78: pa\rse\nerror"}"#);
+        assert!(!message.contains(['\n', '\r']), "{message}");
+        assert!(
+            message.ends_with("bad_data: 1:78: pa\\rse\\nerror"),
+            "{message}"
+        );
+    }
 }

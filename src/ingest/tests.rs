@@ -115,6 +115,23 @@ fn missing_required_columns_stop_the_run_naming_the_file() {
     );
 }
 
+/// Found by the property tests (`fuzz.rs`): a header whose quoted field held a line
+/// break made the fatal message two lines, and a huge field made it huge.
+#[test]
+fn a_header_field_with_a_line_break_is_shown_on_one_line() {
+    let long = "x".repeat(1000);
+    let csv = format!("api,\"multi\nline\",{long}\napi,a,b\n");
+    let error = ingest_file("p.csv", csv.as_bytes(), "probes", "csv", "").expect_err("fatal");
+    let message = error.to_string();
+    assert!(!message.contains('\n'), "{message}");
+    assert!(
+        message.ends_with(
+            "(the header has: api, multi\\nline, xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…)"
+        ),
+        "{message}"
+    );
+}
+
 #[test]
 fn broken_ndjson_lines_are_rejected_and_the_rest_used() {
     let ndjson = "{\"time\":\"2026-10-01T00:00:00Z\",\"service\":\"api\",\"up\":true}\n\
