@@ -6,7 +6,7 @@
 //! the target as the model says ([`crate::model::ServiceFigures`]); the only arithmetic
 //! is the mapping of values onto the axis.
 
-use super::layout::{colour, Layout, Style, CONTENT_WIDTH, MARGIN_X};
+use super::layout::{colour, Layout, Rgb, Style, CONTENT_WIDTH, MARGIN_X};
 use super::text::Font;
 use crate::model::DailyAvailability;
 
@@ -130,62 +130,23 @@ pub fn daily_availability(
             }
         }
         if index % label_every == 0 {
-            let day_of_month = day
-                .date
-                .rsplit('-')
-                .next()
-                .map(|d| d.trim_start_matches('0'))
-                .unwrap_or("");
-            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month);
+            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month(&day.date));
         }
     }
 
     let target_y = to_y(target);
-    layout.dashed_line(
-        (plot_x, target_y),
-        (plot_x + plot_width, target_y),
-        0.9,
-        colour::INK,
-        &[3.0, 2.0],
-    );
-    layout.line(
-        (plot_x, plot_bottom),
-        (plot_x + plot_width, plot_bottom),
-        0.6,
-        colour::MUTED,
-    );
+    target_and_axis(layout, (plot_x, plot_width), target_y, plot_bottom);
 
-    // Legend.
-    let legend_y = top - CHART_HEIGHT + 5.0;
-    let legend = Style::new(Font::Regular, 7.0, colour::INK);
-    let mut x = plot_x;
-    for (swatch, text) in [
-        (colour::BAR, "at or above target"),
-        (colour::RED, "below target"),
-        (colour::GREY, "no measurement"),
-    ] {
-        layout.fill_rect(x, legend_y, 6.0, 6.0, swatch);
-        layout.text(x + 9.0, legend_y + 0.8, legend, text);
-        x += 9.0 + super::text::width(Font::Regular, 7.0, text) + 14.0;
-    }
-    layout.dashed_line(
-        (x, legend_y + 3.0),
-        (x + 16.0, legend_y + 3.0),
-        0.9,
-        colour::INK,
-        &[3.0, 2.0],
-    );
-    layout.text(
-        x + 20.0,
-        legend_y + 0.8,
-        legend,
+    legend(
+        layout,
+        (plot_x, plot_width),
+        top - CHART_HEIGHT + 5.0,
+        &[
+            (colour::BAR, 6.0, "at or above target"),
+            (colour::RED, 6.0, "below target"),
+            (colour::GREY, 6.0, "no measurement"),
+        ],
         &format!("target {target}%"),
-    );
-    layout.text_right(
-        plot_x + plot_width,
-        legend_y + 0.8,
-        Style::new(Font::Regular, 7.0, colour::MUTED),
-        "x: local day of month",
     );
     layout.set_y(top - CHART_HEIGHT);
 }
@@ -293,16 +254,45 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
             );
         }
         if index % label_every == 0 {
-            let day_of_month = day
-                .date
-                .rsplit('-')
-                .next()
-                .map(|d| d.trim_start_matches('0'))
-                .unwrap_or("");
-            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month);
+            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month(day.date));
         }
     }
     let target_y = to_y(target);
+    target_and_axis(layout, (plot_x, plot_width), target_y, plot_bottom);
+    let mut swatches = vec![(colour::BAR, 6.0, legend.bar)];
+    if let Some(marker) = legend.marker {
+        swatches.push((colour::INK, 2.0, marker));
+    }
+    swatches.push((
+        colour::RED,
+        if legend.marker.is_some() { 2.0 } else { 6.0 },
+        legend.over,
+    ));
+    self::legend(
+        layout,
+        (plot_x, plot_width),
+        top - BARS_CHART_HEIGHT + 5.0,
+        &swatches,
+        &legend.target,
+    );
+    layout.set_y(top - BARS_CHART_HEIGHT);
+}
+
+/// The day of the month of a `YYYY-MM-DD` date, without a leading zero.
+fn day_of_month(date: &str) -> &str {
+    date.rsplit('-')
+        .next()
+        .map(|d| d.trim_start_matches('0'))
+        .unwrap_or("")
+}
+
+/// The dashed target line across the plot and the x axis under it.
+fn target_and_axis(
+    layout: &mut Layout,
+    (plot_x, plot_width): (f32, f32),
+    target_y: f32,
+    plot_bottom: f32,
+) {
     layout.dashed_line(
         (plot_x, target_y),
         (plot_x + plot_width, target_y),
@@ -316,19 +306,20 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
         0.6,
         colour::MUTED,
     );
-    let legend_y = top - BARS_CHART_HEIGHT + 5.0;
+}
+
+/// A chart's legend line: a swatch `(colour, height, text)` each, the dashed target
+/// line with its label, and the x axis' meaning on the right.
+fn legend(
+    layout: &mut Layout,
+    (plot_x, plot_width): (f32, f32),
+    legend_y: f32,
+    swatches: &[(Rgb, f32, &str)],
+    target: &str,
+) {
     let style = Style::new(Font::Regular, 7.0, colour::INK);
     let mut x = plot_x;
-    let mut swatches = vec![(colour::BAR, 6.0, legend.bar)];
-    if let Some(marker) = legend.marker {
-        swatches.push((colour::INK, 2.0, marker));
-    }
-    swatches.push((
-        colour::RED,
-        if legend.marker.is_some() { 2.0 } else { 6.0 },
-        legend.over,
-    ));
-    for (swatch, height, text) in swatches {
+    for &(swatch, height, text) in swatches {
         layout.fill_rect(x, legend_y + (6.0 - height) / 2.0, 6.0, height, swatch);
         layout.text(x + 9.0, legend_y + 0.8, style, text);
         x += 9.0 + super::text::width(Font::Regular, 7.0, text) + 14.0;
@@ -340,14 +331,13 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
         colour::INK,
         &[3.0, 2.0],
     );
-    layout.text(x + 20.0, legend_y + 0.8, style, &legend.target);
+    layout.text(x + 20.0, legend_y + 0.8, style, target);
     layout.text_right(
         plot_x + plot_width,
         legend_y + 0.8,
         Style::new(Font::Regular, 7.0, colour::MUTED),
         "x: local day of month",
     );
-    layout.set_y(top - BARS_CHART_HEIGHT);
 }
 
 #[cfg(test)]

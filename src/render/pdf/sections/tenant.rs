@@ -323,12 +323,7 @@ fn rows_of(
     none: &str,
     text: impl Fn(&Finding) -> String,
 ) -> Vec<(String, String, Cell)> {
-    let rows: Vec<(String, String, Cell)> = assessment
-        .findings_of(check)
-        .into_iter()
-        .filter(|f| f.status != Status::NotEvaluated || f.subject != "*")
-        .map(|f| (f.subject.clone(), text(f), status_cell(f.status)))
-        .collect();
+    let rows = evaluated_rows(assessment, check, text);
     if rows.is_empty() {
         return vec![(
             "\u{2014}".to_string(),
@@ -337,6 +332,21 @@ fn rows_of(
         )];
     }
     rows
+}
+
+/// The findings rows of `check` as answer rows, without the check-wide
+/// `not_evaluated` row.
+fn evaluated_rows(
+    assessment: &Assessment,
+    check: CheckId,
+    text: impl Fn(&Finding) -> String,
+) -> Vec<(String, String, Cell)> {
+    assessment
+        .findings_of(check)
+        .into_iter()
+        .filter(|f| f.status != Status::NotEvaluated || f.subject != "*")
+        .map(|f| (f.subject.clone(), text(f), status_cell(f.status)))
+        .collect()
 }
 
 fn trailing_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
@@ -410,24 +420,19 @@ fn maintenance_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
             )
         },
     );
-    rows.extend(
-        rows_of(
-            assessment,
-            CheckId::MaintenanceBusinessHours,
-            "",
-            |finding| {
-                format!(
+    rows.extend(evaluated_rows(
+        assessment,
+        CheckId::MaintenanceBusinessHours,
+        |finding| {
+            format!(
                 "{} of announced maintenance inside business hours ({}, {}; at most {} allowed)",
                 with_unit(finding.measured, finding.unit),
                 policy.business_hours_text(),
                 policy.business_days_text(),
                 format_duration(policy.maintenance_business_hours_max)
             )
-            },
-        )
-        .into_iter()
-        .filter(|(subject, _, _)| subject != "\u{2014}"),
-    );
+        },
+    ));
     rows
 }
 
@@ -447,8 +452,10 @@ fn capacity_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
             None => finding.detail.clone(),
         },
     );
-    rows.extend(
-        rows_of(assessment, CheckId::MonitoringDiskAlerting, "", |finding| {
+    rows.extend(evaluated_rows(
+        assessment,
+        CheckId::MonitoringDiskAlerting,
+        |finding| {
             format!(
                 "{} over {}% without an alert within {}",
                 count(
@@ -459,10 +466,8 @@ fn capacity_answers(assessment: &Assessment) -> Vec<(String, String, Cell)> {
                 policy.disk_alert_threshold_percent,
                 format_duration(policy.disk_alert_delay_max)
             )
-        })
-        .into_iter()
-        .filter(|(subject, _, _)| subject != "\u{2014}"),
-    );
+        },
+    ));
     rows
 }
 
