@@ -1,6 +1,9 @@
 //! The control catalogue: the 93 Annex A controls of ISO/IEC 27001:2022 (ids, titles,
 //! themes only) and the check → control bindings with their policy floors, as data
-//! under `controls/`. Built into the binary; `[controls].catalog` replaces it.
+//! under `controls/`, with the SOC 2 crosswalk (`soc2-criteria.csv`,
+//! `crosswalk-soc2.csv`, SPEC §17). Built into the binary; `[controls].catalog`
+//! replaces it (a catalogue directory without the two crosswalk files keeps the
+//! built-in crosswalk for the controls it lists).
 
 use std::path::{Path, PathBuf};
 
@@ -9,11 +12,13 @@ use serde::Deserialize;
 use crate::config::InputKind;
 use crate::error::Error;
 pub use crate::model::Control;
-use crate::model::{CheckId, Policy};
+use crate::model::{CheckId, Criterion, Crosswalk, Mapping, Policy, Relationship};
 use crate::time::parse_duration;
 
 const BUILT_IN_CONTROLS: &str = include_str!("../controls/annex-a.csv");
 const BUILT_IN_BINDINGS: &str = include_str!("../controls/bindings.toml");
+const BUILT_IN_SOC2_CRITERIA: &str = include_str!("../controls/soc2-criteria.csv");
+const BUILT_IN_SOC2_CROSSWALK: &str = include_str!("../controls/crosswalk-soc2.csv");
 
 /// A bound on a policy key below which the check cannot support its control.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +69,26 @@ pub struct Catalog {
     pub controls: Vec<Control>,
     /// One per check id, in `CheckId::ALL` order.
     pub bindings: Vec<Binding>,
+    /// Annex A to the SOC 2 Trust Services Criteria.
+    pub soc2: Crosswalk,
+}
+
+/// A crosswalk's two files: the criteria and the mapping rows.
+struct CrosswalkText<'a> {
+    criteria: (&'a Path, &'a str),
+    mappings: (&'a Path, &'a str),
+    /// Whether a row naming a control outside the catalogue is an error (its own
+    /// catalogue) or left out (the built-in crosswalk beside a replaced catalogue).
+    strict: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMapping {
+    annex_a: String,
+    tsc: String,
+    relationship: String,
+    source: String,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +123,7 @@ impl Catalog {
             BUILT_IN_CONTROLS,
             Path::new("controls/bindings.toml (built in)"),
             BUILT_IN_BINDINGS,
+            built_in_crosswalk(),
         )
     }
 
@@ -114,11 +140,32 @@ impl Catalog {
         };
         let (controls_path, controls_text) = read("annex-a.csv")?;
         let (bindings_path, bindings_text) = read("bindings.toml")?;
+        let own = dir.join("crosswalk-soc2.csv").exists() || dir.join("soc2-criteria.csv").exists();
+        let (criteria, mappings) = if own {
+            (
+                Some(read("soc2-criteria.csv")?),
+                Some(read("crosswalk-soc2.csv")?),
+            )
+        } else {
+            (None, None)
+        };
+        let crosswalk = match (&criteria, &mappings) {
+            (Some((criteria_path, criteria)), Some((mappings_path, mappings))) => CrosswalkText {
+                criteria: (criteria_path, criteria),
+                mappings: (mappings_path, mappings),
+                strict: true,
+            },
+            _ => CrosswalkText {
+                strict: false,
+                ..built_in_crosswalk()
+            },
+        };
         Catalog::parse(
             &controls_path,
             &controls_text,
             &bindings_path,
             &bindings_text,
+            crosswalk,
         )
     }
 
@@ -127,6 +174,7 @@ impl Catalog {
         controls_text: &str,
         bindings_path: &Path,
         bindings_text: &str,
+        crosswalk: CrosswalkText,
     ) -> Result<Catalog, Error> {
         let catalog_error = |path: &Path, message: String| Error::Catalog {
             path: path.to_path_buf(),
@@ -187,7 +235,15 @@ impl Catalog {
                 ));
             }
         }
-        Ok(Catalog { controls, bindings })
+        let soc2 = parse_crosswalk(&controls, crosswalk)?;
+        for control in &mut controls {
+            control.soc2 = soc2.criteria_of(&control.id);
+        }
+        Ok(Catalog {
+            controls,
+            bindings,
+            soc2,
+        })
     }
 
     pub fn binding(&self, check: CheckId) -> &Binding {
@@ -197,6 +253,126 @@ impl Catalog {
             .position(|c| *c == check)
             .unwrap_or_default()]
     }
+}
+
+fn built_in_crosswalk() -> CrosswalkText<'static> {
+    CrosswalkText {
+        criteria: (
+            Path::new("controls/soc2-criteria.csv (built in)"),
+            BUILT_IN_SOC2_CRITERIA,
+        ),
+        mappings: (
+            Path::new("controls/crosswalk-soc2.csv (built in)"),
+            BUILT_IN_SOC2_CROSSWALK,
+        ),
+        strict: true,
+    }
+}
+
+/// Reads the criteria and the crosswalk rows; an error names the file and the line.
+fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswalk, Error> {
+    let error = |path: &Path, line: Option<u64>, message: String| Error::Catalog {
+        path: path.to_path_buf(),
+        message: match line {
+            Some(line) => format!("line {line}: {message}"),
+            None => message,
+        },
+    };
+    let line_of = |position: Option<&csv::Position>| position.map(|p| p.line());
+    let (criteria_path, criteria_text) = text.criteria;
+    let mut criteria: Vec<Criterion> = Vec::new();
+    let mut reader = csv::Reader::from_reader(criteria_text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let headers = reader
+        .headers()
+        .map_err(|e| error(criteria_path, None, e.to_string()))?
+        .clone();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| error(criteria_path, line_of(e.position()), e.to_string()))?
+    {
+        let line = line_of(record.position());
+        let criterion: Criterion = record
+            .deserialize(Some(&headers))
+            .map_err(|e| error(criteria_path, line, e.to_string()))?;
+        if criteria.iter().any(|c| c.id == criterion.id) {
+            return Err(error(
+                criteria_path,
+                line,
+                format!("criterion {} is listed twice", criterion.id),
+            ));
+        }
+        criteria.push(criterion);
+    }
+    let (mappings_path, mappings_text) = text.mappings;
+    let mut mappings: Vec<Mapping> = Vec::new();
+    let mut reader = csv::Reader::from_reader(mappings_text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| error(mappings_path, None, e.to_string()))?
+        .clone();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| error(mappings_path, line_of(e.position()), e.to_string()))?
+    {
+        let line = line_of(record.position());
+        let raw: RawMapping = record
+            .deserialize(Some(&headers))
+            .map_err(|e| error(mappings_path, line, e.to_string()))?;
+        if !controls.iter().any(|c| c.id == raw.annex_a) {
+            if text.strict {
+                return Err(error(
+                    mappings_path,
+                    line,
+                    format!("control {} is not in the catalogue", raw.annex_a),
+                ));
+            }
+            continue;
+        }
+        if !criteria.iter().any(|c| c.id == raw.tsc) {
+            return Err(error(
+                mappings_path,
+                line,
+                format!(
+                    "criterion {} is not in {}",
+                    raw.tsc,
+                    criteria_path.display()
+                ),
+            ));
+        }
+        if mappings
+            .iter()
+            .any(|m| m.control == raw.annex_a && m.criterion == raw.tsc)
+        {
+            return Err(error(
+                mappings_path,
+                line,
+                format!("{} to {} is mapped twice", raw.annex_a, raw.tsc),
+            ));
+        }
+        let relationship: Relationship = raw
+            .relationship
+            .parse()
+            .map_err(|message| error(mappings_path, line, message))?;
+        if raw.source.trim().is_empty() {
+            return Err(error(
+                mappings_path,
+                line,
+                "the source of the mapping is empty".to_string(),
+            ));
+        }
+        mappings.push(Mapping {
+            control: raw.annex_a,
+            criterion: raw.tsc,
+            relationship,
+            source: raw.source,
+        });
+    }
+    Ok(Crosswalk {
+        framework: "soc2".to_string(),
+        criteria,
+        mappings,
+    })
 }
 
 fn parse_floor(check: CheckId, raw: RawFloor) -> Result<Floor, String> {
@@ -265,6 +441,95 @@ mod tests {
         for check in CheckId::ALL {
             assert_eq!(catalog.binding(check).check, check);
         }
+    }
+
+    #[test]
+    fn the_built_in_soc2_crosswalk_names_61_criteria_and_known_controls() {
+        let catalog = Catalog::built_in().expect("catalogue");
+        let soc2 = &catalog.soc2;
+        assert_eq!(soc2.criteria.len(), 61);
+        let in_category = |category: &str| {
+            soc2.criteria
+                .iter()
+                .filter(|c| c.category == category)
+                .count()
+        };
+        assert_eq!(in_category("Common criteria"), 33);
+        assert_eq!(in_category("Availability"), 3);
+        assert_eq!(in_category("Confidentiality"), 2);
+        assert_eq!(in_category("Processing integrity"), 5);
+        assert_eq!(in_category("Privacy"), 18);
+        assert!(soc2.mappings.len() >= 140, "{}", soc2.mappings.len());
+        let control = |id: &str| {
+            catalog
+                .controls
+                .iter()
+                .find(|c| c.id == id)
+                .expect("control")
+                .soc2
+                .join(";")
+        };
+        assert_eq!(control("8.6"), "A1.1");
+        assert_eq!(control("8.13"), "A1.2;PI1.5");
+        assert_eq!(control("5.32"), "");
+        let relationship = |control: &str, criterion: &str| {
+            soc2.mappings
+                .iter()
+                .find(|m| m.control == control && m.criterion == criterion)
+                .map(|m| m.relationship)
+        };
+        assert_eq!(relationship("8.7", "CC6.8"), Some(Relationship::Equal));
+        assert_eq!(relationship("8.5", "CC6.1"), Some(Relationship::Subset));
+    }
+
+    #[test]
+    fn a_crosswalk_row_naming_an_unknown_criterion_or_relationship_names_its_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        };
+        write("annex-a.csv", BUILT_IN_CONTROLS);
+        write("bindings.toml", BUILT_IN_BINDINGS);
+        write("soc2-criteria.csv", BUILT_IN_SOC2_CRITERIA);
+        let cases = [
+            (
+                "8.6,A1.1,equal,us\n8.7,CC9.9,equal,us\n",
+                "line 3: criterion CC9.9 is not in",
+            ),
+            (
+                "8.6,A1.1,related,us\n",
+                "line 2: unknown relationship `related`",
+            ),
+            (
+                "9.1,A1.1,equal,us\n",
+                "line 2: control 9.1 is not in the catalogue",
+            ),
+            (
+                "8.6,A1.1,equal,\n",
+                "line 2: the source of the mapping is empty",
+            ),
+            (
+                "8.6,A1.1,equal,us\n8.6,A1.1,subset,us\n",
+                "line 3: 8.6 to A1.1 is mapped twice",
+            ),
+        ];
+        for (rows, expected) in cases {
+            write(
+                "crosswalk-soc2.csv",
+                &format!("annex_a,tsc,relationship,source\n{rows}"),
+            );
+            let message = Catalog::load(dir.path())
+                .expect_err("a bad crosswalk")
+                .to_string();
+            assert!(
+                message.contains("crosswalk-soc2.csv") && message.contains(expected),
+                "{message}"
+            );
+        }
+        std::fs::remove_file(dir.path().join("crosswalk-soc2.csv")).expect("remove");
+        std::fs::remove_file(dir.path().join("soc2-criteria.csv")).expect("remove");
+        let catalog = Catalog::load(dir.path()).expect("the built-in crosswalk");
+        assert_eq!(catalog.soc2, Catalog::built_in().expect("built in").soc2);
     }
 
     #[test]

@@ -605,6 +605,100 @@ fn controls_lists_the_statement_of_applicability() {
     assert!(output.stdout.contains("8.14"), "{}", output.stdout);
 }
 
+/// `controls --framework soc2` rolls the pack's SoA up to the criteria: a criterion
+/// fails exactly when a control the crosswalk maps to it fails in `controls.csv`.
+#[test]
+fn controls_framework_soc2_shows_the_soa_from_the_criteria() {
+    let config = demo_config();
+    let output = auditpack(
+        &[
+            "controls",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--period",
+            "2026-10",
+            "--framework",
+            "soc2",
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let criteria: Vec<(&str, &str, &str)> = output
+        .stdout
+        .lines()
+        .skip(1)
+        .filter(|line| !line.contains("SOC 2 criteria for"))
+        .map(|line| {
+            let mut fields = line.split_whitespace();
+            let id = fields.next().unwrap_or_default();
+            // The category may be two words; the status follows it.
+            let rest: Vec<&str> = fields.collect();
+            let status = rest
+                .iter()
+                .find(|w| {
+                    [
+                        "pass",
+                        "fail",
+                        "waived",
+                        "attested",
+                        "not_applicable",
+                        "no_evidence",
+                    ]
+                    .contains(w)
+                })
+                .copied()
+                .unwrap_or_default();
+            (id, status, line)
+        })
+        .collect();
+    assert_eq!(criteria.len(), 61, "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            "61 SOC 2 criteria for 2026-10: 15 fail, 46 no_evidence; 17 with no control mapped, 40 mapped only in part"
+        ),
+        "{}",
+        output.stdout
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack");
+    assert_eq!(demo_pack(&pack).code, 0);
+    let controls = read_csv(&pack.join("controls.csv"));
+    let crosswalk = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("controls/crosswalk-soc2.csv"),
+    )
+    .expect("crosswalk");
+    for (id, status, line) in &criteria {
+        let mapped: Vec<&str> = crosswalk
+            .lines()
+            .skip(1)
+            .filter_map(|row| {
+                let fields: Vec<&str> = row.split(',').collect();
+                (fields[1] == *id).then_some(fields[0])
+            })
+            .collect();
+        let failing = controls
+            .iter()
+            .any(|c| mapped.contains(&c["control_id"].as_str()) && c["status"] == "fail");
+        assert_eq!(*status == "fail", failing, "{line}");
+        if mapped.is_empty() {
+            assert!(line.ends_with("none mapped"), "{line}");
+        }
+        for control in controls
+            .iter()
+            .filter(|c| mapped.contains(&c["control_id"].as_str()))
+        {
+            assert!(
+                control["soc2"].split(';').any(|c| c == *id),
+                "controls.csv {} lacks {id}",
+                control["control_id"]
+            );
+        }
+    }
+    let capacity = criteria.iter().find(|c| c.0 == "A1.1").expect("A1.1");
+    assert!(capacity.2.contains("8.6 (equal: fail)"), "{}", capacity.2);
+}
+
 #[test]
 fn a_policy_looser_than_the_floor_fails_the_check() {
     let dir = tempfile::tempdir().expect("tempdir");

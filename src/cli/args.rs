@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -97,6 +97,16 @@ pub struct ControlsArgs {
     pub config: PathBuf,
     #[command(flatten)]
     pub period: PeriodArgs,
+    /// The side the Statement of Applicability is seen from: the Annex A controls, or
+    /// the SOC 2 Trust Services Criteria through the built-in crosswalk.
+    #[arg(long, value_enum, default_value = "iso27001")]
+    pub framework: Framework,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Framework {
+    Iso27001,
+    Soc2,
 }
 
 #[derive(Debug, Args)]

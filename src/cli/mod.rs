@@ -97,9 +97,15 @@ fn execute(cli: Cli) -> Result<u8, Error> {
         Command::Controls(args) => {
             let config = load_config(&args.config)?;
             let options = options(&args.period, "monthly".to_string(), None)?;
-            let (_, assessment) = crate::controls(&config, &options, &progress)?;
+            let (catalog, assessment) = crate::controls(&config, &options, &progress)?;
             progress.clear();
-            print::controls(&assessment);
+            match args.framework {
+                args::Framework::Iso27001 => print::controls(&assessment),
+                args::Framework::Soc2 => print::criteria(
+                    &crate::model::roll_up_criteria(&catalog.soc2, &assessment.controls),
+                    &assessment.period.label,
+                ),
+            }
             Ok(0)
         }
         Command::Inputs(args) => {

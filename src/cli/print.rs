@@ -1,7 +1,7 @@
 //! What the commands print: a result summary on stdout, warnings on stderr.
 
 use crate::config::format_duration;
-use crate::model::{Assessment, Finding, Status};
+use crate::model::{criteria_counts, Assessment, CriterionRow, Finding, Status};
 use crate::period::format_local;
 use crate::{InputsReport, ReportOutcome};
 
@@ -127,6 +127,47 @@ pub fn controls(assessment: &Assessment) {
         assessment.controls.len(),
         assessment.period.label,
         parts.join(", ")
+    );
+}
+
+/// `controls --framework soc2`: the Statement of Applicability seen from the criteria,
+/// each with the Annex A controls mapped to it (relationship and status).
+pub fn criteria(criteria: &[CriterionRow], period: &str) {
+    println!(
+        "{:<6} {:<21} {:<14} {:<50} annex a controls (relationship: status)",
+        "id", "category", "status", "title"
+    );
+    for criterion in criteria {
+        let controls: Vec<String> = criterion
+            .controls
+            .iter()
+            .map(|(id, relationship, status)| format!("{id} ({relationship}: {status})"))
+            .collect();
+        println!(
+            "{:<6} {:<21} {:<14} {:<50} {}",
+            criterion.id,
+            criterion.category,
+            criterion.status.as_str(),
+            truncate(&criterion.title, 50),
+            if controls.is_empty() {
+                "none mapped".to_string()
+            } else {
+                controls.join(", ")
+            }
+        );
+    }
+    let counts = criteria_counts(criteria);
+    let parts: Vec<String> = counts
+        .by_status
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    println!(
+        "{} SOC 2 criteria for {period}: {}; {} with no control mapped, {} mapped only in part (no equal or superset control)",
+        criteria.len(),
+        parts.join(", "),
+        counts.unmapped,
+        counts.partly_mapped
     );
 }
 

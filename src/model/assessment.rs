@@ -316,6 +316,8 @@ pub struct ControlRow {
     pub status: ControlStatus,
     /// Checks bound to the control that produced rows.
     pub checks: Vec<CheckId>,
+    /// The SOC 2 criteria the crosswalk maps the control to.
+    pub soc2: Vec<String>,
     pub justification: String,
     /// Pack files that carry the evidence.
     pub evidence: Vec<String>,

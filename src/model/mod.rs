@@ -7,6 +7,7 @@
 mod assessment;
 mod attestations;
 mod check_id;
+mod crosswalk;
 pub mod evidence;
 mod figures;
 mod policy;
@@ -28,6 +29,10 @@ pub use attestations::{
     MAX_REVIEW_AGE_MONTHS,
 };
 pub use check_id::CheckId;
+pub use crosswalk::{
+    criteria_counts, roll_up_criteria, CriteriaCounts, Criterion, CriterionRow, Crosswalk, Mapping,
+    Relationship,
+};
 pub use evidence::{columns, MissingColumn, Offending};
 pub use figures::{
     AttestationCounts, FailedRun, LatencyFigures, NotEvaluatedReason, ServiceFigures, ThemeCounts,

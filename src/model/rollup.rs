@@ -14,6 +14,9 @@ pub struct Control {
     pub id: String,
     pub title: String,
     pub theme: String,
+    /// The SOC 2 criteria the crosswalk maps this control to, in the criteria's order.
+    #[serde(skip)]
+    pub soc2: Vec<String>,
 }
 
 /// One row per catalogue control (`controls`, the catalogue's list), in catalogue order.
@@ -93,6 +96,7 @@ fn roll_up_control(
         theme: control.theme.clone(),
         status,
         checks,
+        soc2: control.soc2.clone(),
         justification,
         evidence: evidence_files,
     }

@@ -85,6 +85,7 @@ pub fn controls(assessment: &Assessment) -> Result<Vec<u8>, Error> {
             "checks",
             "justification",
             "evidence",
+            "soc2",
         ],
         assessment.controls.iter().map(|c| {
             [
@@ -99,6 +100,7 @@ pub fn controls(assessment: &Assessment) -> Result<Vec<u8>, Error> {
                     .join(";"),
                 c.justification.clone(),
                 c.evidence.join(";"),
+                c.soc2.join(";"),
             ]
         }),
     )

@@ -41,6 +41,7 @@ fn control(id: &str, theme: &str, status: ControlStatus) -> ControlRow {
         theme: theme.to_string(),
         status,
         checks: Vec::new(),
+        soc2: Vec::new(),
         justification: String::new(),
         evidence: Vec::new(),
     }

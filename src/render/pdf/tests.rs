@@ -35,6 +35,7 @@ fn assessment() -> Assessment {
             } else {
                 Vec::new()
             },
+            soc2: control.soc2.clone(),
             justification: String::new(),
             evidence: Vec::new(),
         })
