@@ -84,16 +84,23 @@ pub fn report(
         warnings.push("the pack is not signed: add [signing] (see `auditpack keygen`)".to_string());
     }
     observer.stage("rendering");
-    let files = render_pack(&assessment)?;
-    observer.stage("signing");
-    let files = pack::seal(files, keys.as_ref(), assessment.generated_at)?;
     let out = period_out;
-    pack::write(&out, &files)?;
-    let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
+    let mut staging = pack::Staging::begin(&out)?;
+    let pdf = render_pack(&assessment, &mut staging)?;
+    observer.stage("signing");
+    // The PDF is signed before the manifest is made, so the manifest covers the signed
+    // PDF; the manifest's signature comes last.
+    let pdf = match &keys {
+        Some(keys) => pack::pdf_signature::sign(&pdf, &keys.pdf, assessment.generated_at)?,
+        None => pdf,
+    };
+    staging.add(pack::REPORT_PDF, &pdf)?;
+    staging.seal(keys.as_ref())?;
+    let files = staging.finish()?;
     Ok(ReportOutcome {
         assessment,
         out,
-        files: names,
+        files,
         warnings,
     })
 }

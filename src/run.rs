@@ -18,7 +18,7 @@ use crate::model::{
     self, Assessment, AttestationEntry, AttestationState, WaiverEntry, WaiverState,
 };
 use crate::observer::{self, Observer};
-use crate::pack::PackFile;
+use crate::pack::{Staging, Written};
 use crate::period::Period;
 use crate::render::template::Template;
 use crate::render::{self, PackEntry};
@@ -426,56 +426,68 @@ fn stream_audit(
     Ok(Some((state, streamed)))
 }
 
-/// Renders every file of the pack but the manifest, from the one assessment.
-pub fn render_pack(assessment: &Assessment) -> Result<Vec<PackFile>, Error> {
-    let file = |path: &str, bytes: Vec<u8>| PackFile {
-        path: path.to_string(),
-        bytes,
-    };
-    let mut files = vec![
-        file("findings.csv", render::csv::findings(assessment)?),
-        file("controls.csv", render::csv::controls(assessment)?),
-        file("incidents.csv", render::csv::incidents(assessment)?),
-        file("inputs.csv", render::csv::inputs(assessment)?),
-        file("rejected.csv", render::csv::rejected(assessment)?),
-        file("summary.json", render::json::summary(assessment)?),
-        file("junit.xml", render::junit::render(assessment)),
+/// Renders every file of the pack but `report.pdf` and the manifest from the one
+/// assessment, each written to `staging` as soon as it is made (only one output is in
+/// memory at a time; the OSCAL file is written as it is serialised). Returns the PDF,
+/// unsigned, which lists the other files with their SHA-256.
+pub fn render_pack(assessment: &Assessment, staging: &mut Staging) -> Result<Vec<u8>, Error> {
+    let bytes =
+        |staging: &mut Staging, path: &str, bytes: Vec<u8>| staging.add(path, &bytes).map(entry);
+    let mut index: Vec<PackEntry> = vec![
+        staging
+            .add_with("findings.csv", |out| render::csv::findings(assessment, out))
+            .map(entry)?,
+        bytes(staging, "controls.csv", render::csv::controls(assessment)?)?,
+        bytes(
+            staging,
+            "incidents.csv",
+            render::csv::incidents(assessment)?,
+        )?,
+        bytes(staging, "inputs.csv", render::csv::inputs(assessment)?)?,
+        bytes(staging, "rejected.csv", render::csv::rejected(assessment)?)?,
+        bytes(staging, "summary.json", render::json::summary(assessment)?)?,
+        staging
+            .add_with("junit.xml", |out| render::junit::write(assessment, out))
+            .map(entry)?,
     ];
     for (check, table) in &assessment.evidence {
-        files.push(file(
-            &format!("evidence/{}.csv", check.as_str()),
-            render::csv::evidence(table)?,
-        ));
+        let path = format!("evidence/{}.csv", check.as_str());
+        index.push(
+            staging
+                .add_with(&path, |out| render::csv::evidence(table, out))
+                .map(entry)?,
+        );
     }
-    files.push(file("site/index.html", render::site::index(assessment)));
-    files.push(file("site/feed.atom", render::feeds::atom(assessment)));
-    files.push(file("site/maintenance.ics", render::feeds::ics(assessment)));
-    let mut index: Vec<PackEntry> = files
-        .iter()
-        .map(|f| PackEntry {
-            path: f.path.clone(),
-            sha256: f.sha256(),
-            bytes: f.bytes.len() as u64,
-        })
-        .collect();
+    index.push(bytes(
+        staging,
+        "site/index.html",
+        render::site::index(assessment),
+    )?);
+    index.push(bytes(
+        staging,
+        "site/feed.atom",
+        render::feeds::atom(assessment),
+    )?);
+    index.push(bytes(
+        staging,
+        "site/maintenance.ics",
+        render::feeds::ics(assessment),
+    )?);
     let template = Template::built_in(&assessment.template)?;
-    let oscal = file(
-        "oscal/assessment-results.json",
-        render::oscal::assessment_results(assessment, &index)?,
-    );
+    let oscal = staging.add_with("oscal/assessment-results.json", |out| {
+        render::oscal::assessment_results(assessment, &index, out)
+    })?;
     // The PDF's evidence index lists the OSCAL file too.
-    index.push(PackEntry {
-        path: oscal.path.clone(),
-        sha256: oscal.sha256(),
-        bytes: oscal.bytes.len() as u64,
-    });
-    files.push(oscal);
-    files.push(file(
-        "report.pdf",
-        render::pdf::render(assessment, &template, &index)?,
-    ));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    index.push(entry(oscal));
+    render::pdf::render(assessment, &template, &index)
+}
+
+fn entry(written: Written) -> PackEntry {
+    PackEntry {
+        path: written.path,
+        sha256: written.sha256,
+        bytes: written.bytes,
+    }
 }
 
 /// The default pack directory: `packs/<template>-<period>[-<tenant>]`.

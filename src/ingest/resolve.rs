@@ -105,7 +105,19 @@ fn walk_directory(input: &Input, warnings: &mut Vec<String>) -> Result<Vec<PathB
                 .path()
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| input.path.clone());
-            Error::input(path, None, format!("cannot read the input directory: {e}"))
+            // The walker's own message repeats the path; say the depth and the cause.
+            let cause = e
+                .io_error()
+                .map_or_else(|| e.to_string(), ToString::to_string);
+            Error::input(
+                path,
+                None,
+                format!(
+                    "cannot read the input directory ({} levels below {}): {cause}",
+                    e.depth(),
+                    input.path.display()
+                ),
+            )
         })?;
         let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
         if !endings.iter().any(|ending| name.ends_with(ending)) {

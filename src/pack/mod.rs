@@ -21,32 +21,15 @@ use sha2::{Digest, Sha256};
 
 use crate::digest::hex;
 use crate::error::Error;
-use crate::time::Millis;
 use keys::SigningKeys;
-
-/// One file of the pack: its path inside the pack (`/`-separated) and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl PackFile {
-    pub fn sha256(&self) -> String {
-        hex(&Sha256::digest(&self.bytes))
-    }
-}
 
 pub const MANIFEST: &str = "SHA256SUMS";
 pub const SIGNATURE: &str = "SHA256SUMS.sig";
 pub const REPORT_PDF: &str = "report.pdf";
 
-/// `sha256sum -c` format, sorted by path (byte order), every file but the manifest.
-pub fn manifest(files: &[PackFile]) -> Vec<u8> {
-    let mut lines: Vec<(&str, String)> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.sha256()))
-        .collect();
+/// `sha256sum -c` format, sorted by path (byte order): one line per (path, SHA-256).
+pub fn manifest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let mut lines: Vec<(&str, &str)> = files.into_iter().collect();
     lines.sort();
     lines
         .into_iter()
@@ -55,32 +38,151 @@ pub fn manifest(files: &[PackFile]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Completes the rendered files into a pack: with keys, signs `report.pdf` (before
-/// the manifest, so the manifest covers the signed PDF), then adds `SHA256SUMS` and,
-/// with keys, `SHA256SUMS.sig`. `signed_at` is the pack's `generated_at`.
-pub fn seal(
-    mut files: Vec<PackFile>,
-    keys: Option<&SigningKeys>,
-    signed_at: Millis,
-) -> Result<Vec<PackFile>, Error> {
-    if let Some(keys) = keys {
-        for file in files.iter_mut().filter(|f| f.path == REPORT_PDF) {
-            file.bytes = pdf_signature::sign(&file.bytes, &keys.pdf, signed_at)?;
+/// A file written into a [`Staging`] pack: its path inside the pack, SHA-256 and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// A pack being written (SPEC §18): files go straight to disk, hashed as they are
+/// written, into a staging directory beside `out` (`.<name>.partial-<pid>`), so a
+/// pack of a million findings never sits in memory whole. [`Staging::seal`] adds the
+/// manifest and its signature; [`Staging::finish`] puts the pack in place. Dropped
+/// unfinished (an error, a full disk), the staging directory is removed; on
+/// SIGINT/SIGTERM the signal handler removes it. The caller holds the [`OutLock`].
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    files: Vec<Written>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Refuses an `out` that is something other than a pack (or an empty directory),
+    /// removes staging directories killed runs left, and creates this run's.
+    pub fn begin(out: &Path) -> Result<Staging, Error> {
+        if out.exists() {
+            let is_empty_dir = out.is_dir()
+                && std::fs::read_dir(out)
+                    .map_err(io_error(out, "read the output directory"))?
+                    .next()
+                    .is_none();
+            if !(out.join(MANIFEST).is_file() || is_empty_dir) {
+                return Err(Error::Usage(format!(
+                    "{}: exists and is not an auditpack pack (no {MANIFEST}); refusing to replace it",
+                    out.display()
+                )));
+            }
         }
+        remove_stale_staging(out);
+        let dir = beside(out, &format!("partial-{}", std::process::id()));
+        crate::cleanup::remember(&dir);
+        let staging = Staging {
+            dir,
+            out: out.to_path_buf(),
+            files: Vec::new(),
+            finished: false,
+        };
+        std::fs::create_dir_all(&staging.dir)
+            .map_err(io_error(&staging.dir, "create the pack directory"))?;
+        Ok(staging)
     }
-    let manifest_bytes = manifest(&files);
-    if let Some(keys) = keys {
-        files.push(PackFile {
-            path: SIGNATURE.to_string(),
-            bytes: sshsig::sign(&keys.ssh, &manifest_bytes)?,
-        });
+
+    /// Writes one file of the pack from its bytes.
+    pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<Written, Error> {
+        self.add_with(path, |out| out.write_all(bytes))
     }
-    files.push(PackFile {
-        path: MANIFEST.to_string(),
-        bytes: manifest_bytes,
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+
+    /// Writes one file of the pack through `write`, hashing what it writes; a failed
+    /// write (a full disk) names the file.
+    pub fn add_with(
+        &mut self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Written, Error> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent, "create a pack directory"))?;
+        }
+        let file =
+            std::fs::File::create(&target).map_err(io_error(&target, "write a pack file"))?;
+        let mut out = HashingWriter {
+            inner: std::io::BufWriter::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        write(&mut out).map_err(io_error(&target, "write a pack file"))?;
+        let file = out
+            .inner
+            .into_inner()
+            .map_err(|e| io_error(&target, "write a pack file")(e.into_error()))?;
+        file.sync_all()
+            .map_err(io_error(&target, "write a pack file"))?;
+        let written = Written {
+            path: path.to_string(),
+            sha256: hex(&out.hasher.finalize()),
+            bytes: out.bytes,
+        };
+        self.files.push(written.clone());
+        Ok(written)
+    }
+
+    /// Adds `SHA256SUMS` over every file written so far and, with a key,
+    /// `SHA256SUMS.sig`. `report.pdf` must already be signed.
+    pub fn seal(&mut self, keys: Option<&SigningKeys>) -> Result<(), Error> {
+        let manifest_bytes = manifest(
+            self.files
+                .iter()
+                .map(|f| (f.path.as_str(), f.sha256.as_str())),
+        );
+        if let Some(keys) = keys {
+            let signature = sshsig::sign(&keys.ssh, &manifest_bytes)?;
+            self.add(SIGNATURE, &signature)?;
+        }
+        self.add(MANIFEST, &manifest_bytes)?;
+        Ok(())
+    }
+
+    /// Moves the finished pack into place; returns its files' paths, sorted.
+    pub fn finish(mut self) -> Result<Vec<String>, Error> {
+        put_in_place(&self.dir, &self.out)?;
+        self.finished = true;
+        let mut names: Vec<String> = self.files.iter().map(|f| f.path.clone()).collect();
+        names.sort();
+        Ok(names)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        crate::cleanup::forget(&self.dir);
+    }
+}
+
+/// Passes writes through to `inner`, hashing and counting them.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn io_error(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Error {
@@ -165,38 +267,6 @@ impl Drop for OutLock {
     }
 }
 
-/// Writes a sealed pack to `out`, all or nothing (SPEC §18), replacing an earlier pack
-/// there. Refuses to replace a directory that is not a pack. The files go to a staging
-/// directory beside `out` (`.<name>.partial-<pid>`, removed on any failure and on
-/// SIGINT/SIGTERM); the finished pack then takes the earlier one's place by an atomic
-/// exchange of the two directories (Linux `renameat2(RENAME_EXCHANGE)`), so at every
-/// instant `out` is the old pack or the new one, whole. The caller holds the
-/// [`OutLock`]; staging directories of killed runs are removed first.
-pub fn write(out: &Path, files: &[PackFile]) -> Result<(), Error> {
-    if out.exists() {
-        let is_empty_dir = out.is_dir()
-            && std::fs::read_dir(out)
-                .map_err(io_error(out, "read the output directory"))?
-                .next()
-                .is_none();
-        if !(out.join(MANIFEST).is_file() || is_empty_dir) {
-            return Err(Error::Usage(format!(
-                "{}: exists and is not an auditpack pack (no {MANIFEST}); refusing to replace it",
-                out.display()
-            )));
-        }
-    }
-    remove_stale_staging(out);
-    let staging = beside(out, &format!("partial-{}", std::process::id()));
-    crate::cleanup::remember(&staging);
-    let written = fill(&staging, files).and_then(|()| put_in_place(&staging, out));
-    if written.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    crate::cleanup::forget(&staging);
-    written
-}
-
 /// `.<name>.<what>` beside `out`.
 fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
@@ -228,19 +298,7 @@ fn remove_stale_staging(out: &Path) {
     }
 }
 
-fn fill(staging: &Path, files: &[PackFile]) -> Result<(), Error> {
-    std::fs::create_dir_all(staging).map_err(io_error(staging, "create the pack directory"))?;
-    for file in files {
-        let path = staging.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent, "create a pack directory"))?;
-        }
-        std::fs::write(&path, &file.bytes).map_err(io_error(&path, "write a pack file"))?;
-    }
-    Ok(())
-}
-
-/// Moves the finished pack at `staging` to `out`: a plain rename when there is nothing
+/// Moves the finished pack at `staging` to `out` (SPEC §18): a plain rename when there is nothing
 /// there, else an atomic exchange, after which `staging` holds the earlier pack and is
 /// removed.
 fn put_in_place(staging: &Path, out: &Path) -> Result<(), Error> {
@@ -309,17 +367,17 @@ mod tests {
 
     #[test]
     fn manifest_is_sorted_and_in_sha256sum_format() {
-        let files = vec![
-            PackFile {
-                path: "evidence/b.csv".to_string(),
-                bytes: b"b".to_vec(),
-            },
-            PackFile {
-                path: "a.csv".to_string(),
-                bytes: b"".to_vec(),
-            },
+        let files = [
+            (
+                "evidence/b.csv",
+                "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
+            ),
+            (
+                "a.csv",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
         ];
-        let text = String::from_utf8(manifest(&files)).expect("utf-8");
+        let text = String::from_utf8(manifest(files)).expect("utf-8");
         assert_eq!(
             text,
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.csv\n\
@@ -331,7 +389,7 @@ mod tests {
     fn refuses_to_replace_a_directory_that_is_not_a_pack() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("thesis.tex"), "precious").expect("write");
-        let error = write(dir.path(), &[]).expect_err("must refuse");
+        let error = Staging::begin(dir.path()).expect_err("must refuse");
         assert!(
             error.to_string().contains("is not an auditpack pack"),
             "{error}"
@@ -339,22 +397,56 @@ mod tests {
         assert!(dir.path().join("thesis.tex").exists());
     }
 
+    fn pack_of(out: &Path, path: &str, bytes: &[u8]) -> Result<Vec<String>, Error> {
+        let mut staging = Staging::begin(out)?;
+        let written = staging.add(path, bytes)?;
+        assert_eq!(written.bytes, bytes.len() as u64);
+        assert_eq!(written.sha256, hex(&Sha256::digest(bytes)));
+        staging.seal(None)?;
+        staging.finish()
+    }
+
     #[test]
     fn replaces_an_earlier_pack() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("pack");
-        let one = PackFile {
-            path: "old.csv".to_string(),
-            bytes: b"1".to_vec(),
-        };
-        write(&out, &seal(vec![one], None, 0).expect("seal")).expect("first");
-        let two = PackFile {
-            path: "new.csv".to_string(),
-            bytes: b"2".to_vec(),
-        };
-        write(&out, &seal(vec![two], None, 0).expect("seal")).expect("second");
+        pack_of(&out, "old.csv", b"1").expect("first");
+        let names = pack_of(&out, "new.csv", b"2").expect("second");
+        assert_eq!(names, ["SHA256SUMS", "new.csv"]);
         assert!(!out.join("old.csv").exists());
-        assert!(out.join("new.csv").exists());
-        assert!(out.join(MANIFEST).exists());
+        assert_eq!(std::fs::read(out.join("new.csv")).expect("read"), b"2");
+        assert_eq!(
+            std::fs::read_to_string(out.join(MANIFEST)).expect("manifest"),
+            format!("{}  new.csv\n", hex(&Sha256::digest(b"2")))
+        );
+        let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|name| name != "pack")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn an_unfinished_pack_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("pack");
+        pack_of(&out, "old.csv", b"1").expect("first");
+        {
+            let mut staging = Staging::begin(&out).expect("begin");
+            staging.add("half.csv", b"half").expect("add");
+            let failed = staging.add_with("broken.csv", |_| {
+                Err(std::io::Error::other("the renderer failed"))
+            });
+            assert!(failed.is_err());
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["pack"]);
+        assert_eq!(std::fs::read(out.join("old.csv")).expect("old"), b"1");
     }
 }

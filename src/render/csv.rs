@@ -10,23 +10,37 @@ where
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = String>,
 {
-    let error = |e: csv::Error| Error::Render {
+    let mut bytes = Vec::new();
+    write_rows_to(&mut bytes, header, rows).map_err(|e| Error::Render {
         what: "a CSV file",
         message: e.to_string(),
-    };
+    })?;
+    Ok(bytes)
+}
+
+/// Writes a header and rows to `out` as they come.
+fn write_rows_to<I, R>(
+    out: &mut dyn std::io::Write,
+    header: &[&str],
+    rows: I,
+) -> std::io::Result<()>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = String>,
+{
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer.write_record(header).map_err(error)?;
+        .from_writer(out);
+    writer.write_record(header)?;
+    let mut record = csv::StringRecord::new();
     for row in rows {
-        writer
-            .write_record(row.into_iter().collect::<Vec<String>>())
-            .map_err(error)?;
+        record.clear();
+        for field in row {
+            record.push_field(&field);
+        }
+        writer.write_record(&record)?;
     }
-    writer.into_inner().map_err(|e| Error::Render {
-        what: "a CSV file",
-        message: e.to_string(),
-    })
+    writer.flush()
 }
 
 /// Seconds: whole when the duration is whole, else to the millisecond.
@@ -53,8 +67,10 @@ pub fn format_cell(cell: &Cell) -> String {
     }
 }
 
-pub fn findings(assessment: &Assessment) -> Result<Vec<u8>, Error> {
-    write_rows(
+/// Writes `findings.csv` to `out` row by row.
+pub fn findings(assessment: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_rows_to(
+        out,
         &[
             "check_id", "controls", "subject", "status", "measured", "target", "unit", "detail",
             "waiver",
@@ -156,8 +172,10 @@ pub fn rejected(assessment: &Assessment) -> Result<Vec<u8>, Error> {
     )
 }
 
-pub fn evidence(table: &EvidenceTable) -> Result<Vec<u8>, Error> {
-    write_rows(
+/// Writes an evidence table to `out` row by row.
+pub fn evidence(table: &EvidenceTable, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_rows_to(
+        out,
         &table.columns,
         table
             .rows

@@ -1,8 +1,6 @@
 //! `junit.xml` (SPEC §9): one testsuite per check, one testcase per findings row;
 //! `fail` → `<failure>`, `error` → `<error>`, `waived`/`not_evaluated` → `<skipped>`.
 
-use std::fmt::Write;
-
 use crate::model::{Assessment, Finding, Status, StatusCounts};
 
 fn escape(text: &str) -> String {
@@ -40,9 +38,17 @@ fn figure(finding: &Finding) -> String {
 }
 
 pub fn render(assessment: &Assessment) -> Vec<u8> {
+    let mut xml = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(assessment, &mut xml);
+    xml
+}
+
+/// Writes `junit.xml` to `xml` row by row.
+pub fn write(assessment: &Assessment, xml: &mut dyn std::io::Write) -> std::io::Result<()> {
     let counts = assessment.counts();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    xml.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    writeln!(
         xml,
         "<testsuites name=\"auditpack {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
         escape(&assessment.period.label),
@@ -50,23 +56,23 @@ pub fn render(assessment: &Assessment) -> Vec<u8> {
         counts.fail,
         counts.error,
         counts.skipped(),
-    );
+    )?;
     for (check, rows) in assessment.findings_by_check() {
         let counts = StatusCounts::of(rows.iter().copied());
-        let _ = writeln!(
+        writeln!(
             xml,
             "  <testsuite name=\"{check}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             counts.total(),
             counts.fail,
             counts.error,
             counts.skipped(),
-        );
+        )?;
         for finding in rows {
-            let _ = write!(
+            write!(
                 xml,
                 "    <testcase classname=\"{check}\" name=\"{}\"",
                 escape(&finding.subject)
-            );
+            )?;
             // A waiver's one-line label: why a row is waived, or the expired waiver
             // that no longer covers a failing row.
             let waiver = finding
@@ -76,38 +82,37 @@ pub fn render(assessment: &Assessment) -> Vec<u8> {
                 .unwrap_or_default();
             let message = escape(&format!("{}: {}{waiver}", figure(finding), finding.detail));
             match finding.status {
-                Status::Pass => xml.push_str("/>\n"),
+                Status::Pass => xml.write_all(b"/>\n")?,
                 Status::Fail => {
-                    let _ = write!(
+                    write!(
                         xml,
                         ">\n      <failure type=\"fail\" message=\"{message}\">{}</failure>\n    </testcase>\n",
                         escape(&finding.detail)
-                    );
+                    )?;
                 }
                 Status::Error => {
-                    let _ = write!(
+                    write!(
                         xml,
                         ">\n      <error type=\"error\" message=\"{message}\">{}</error>\n    </testcase>\n",
                         escape(&finding.detail)
-                    );
+                    )?;
                 }
                 Status::Waived => {
-                    let _ = write!(
+                    write!(
                         xml,
                         ">\n      <skipped message=\"waived: {message}\"/>\n    </testcase>\n",
-                    );
+                    )?;
                 }
                 Status::NotEvaluated => {
-                    let _ = write!(
+                    write!(
                         xml,
                         ">\n      <skipped message=\"not_evaluated: {}\"/>\n    </testcase>\n",
                         escape(&finding.detail)
-                    );
+                    )?;
                 }
             }
         }
-        xml.push_str("  </testsuite>\n");
+        xml.write_all(b"  </testsuite>\n")?;
     }
-    xml.push_str("</testsuites>\n");
-    xml.into_bytes()
+    xml.write_all(b"</testsuites>\n")
 }

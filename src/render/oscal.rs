@@ -11,11 +11,12 @@
 //! the file is the same bytes for the same assessment. It lays out the model; it
 //! decides nothing.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use super::PackEntry;
-use crate::error::Error;
-use crate::model::{Assessment, Finding, Status};
+use crate::model::{Assessment, AttestationEntry, Finding, Status};
 use crate::period::format_utc;
 
 /// The namespace of auditpack's own props.
@@ -41,7 +42,13 @@ fn text(value: &str, otherwise: &str) -> String {
     }
 }
 
-pub fn assessment_results(assessment: &Assessment, pack: &[PackEntry]) -> Result<Vec<u8>, Error> {
+/// Writes the document to `out` as it is serialised (an error is the writer's, or the
+/// serialiser's as an `InvalidData` I/O error).
+pub fn assessment_results(
+    assessment: &Assessment,
+    pack: &[PackEntry],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let period = &assessment.period;
     let generated = format_utc(assessment.generated_at);
     let scope = format!(
@@ -51,44 +58,44 @@ pub fn assessment_results(assessment: &Assessment, pack: &[PackEntry]) -> Result
         assessment.tenant.as_deref().unwrap_or("*")
     );
     let manifest = uuid(&format!("{scope}|manifest"));
-    let mut observations = Vec::new();
-    let mut findings = Vec::new();
-    for (index, finding) in assessment.findings.iter().enumerate() {
-        let key = format!("{scope}|{}|{}|{index}", finding.check, finding.subject);
-        let observation = uuid(&format!("{key}|observation"));
-        observations.push(observation_of(finding, &observation, &generated, pack));
-        findings.push(finding_of(finding, &key, &observation));
-    }
-    for entry in &assessment.attestations {
-        let attestation = &entry.attestation;
-        let mut props = vec![
-            prop("control", attestation.control.clone()),
-            prop(
-                "attestation-kind",
-                format!("{:?}", attestation.kind).to_lowercase(),
-            ),
-            prop("owner", attestation.owner.clone()),
-            prop(
-                "reviewed-on",
-                attestation.reviewed_on.format("%Y-%m-%d").to_string(),
-            ),
-            prop("state", format!("{:?}", entry.state).to_lowercase()),
-        ];
-        props.retain(|p| p["value"].as_str().is_some_and(|v| !v.is_empty()));
-        let mut observation = json!({
-            "uuid": uuid(&format!("{scope}|attestation|{}", attestation.control)),
-            "title": format!("Attestation of control {}", attestation.control),
-            "description": text(&attestation.justification, "attested by its owner"),
-            "methods": ["EXAMINE"],
-            "collected": generated,
-            "props": props,
-        });
-        if !attestation.evidence.trim().is_empty() {
-            observation["relevant-evidence"] = json!([{ "description": attestation.evidence }]);
-        }
-        observations.push(observation);
-    }
-    let mut result = json!({
+    // Per findings row an observation and a finding, made one at a time as they are
+    // written (a million subjects must not become a million JSON trees at once).
+    let rows = &assessment.findings;
+    let scope_ref = scope.as_str();
+    let row_key = move |index: usize, finding: &Finding| {
+        format!("{scope_ref}|{}|{}|{index}", finding.check, finding.subject)
+    };
+    let attestations: Vec<Value> = assessment
+        .attestations
+        .iter()
+        .map(|entry| attestation_of(entry, &scope, &generated))
+        .collect();
+    let (attestations, generated) = (&attestations, generated.as_str());
+    let observations = Node::Seq(
+        rows.len() + attestations.len(),
+        Box::new(move || {
+            Box::new(
+                rows.iter()
+                    .enumerate()
+                    .map(move |(index, finding)| {
+                        let observation = uuid(&format!("{}|observation", row_key(index, finding)));
+                        observation_of(finding, &observation, generated, pack)
+                    })
+                    .chain(attestations.iter().cloned()),
+            )
+        }),
+    );
+    let findings = Node::Seq(
+        rows.len(),
+        Box::new(move || {
+            Box::new(rows.iter().enumerate().map(move |(index, finding)| {
+                let key = row_key(index, finding);
+                let observation = uuid(&format!("{key}|observation"));
+                finding_of(finding, &key, &observation)
+            }))
+        }),
+    );
+    let mut result = Node::map(json!({
         "uuid": uuid(&format!("{scope}|result")),
         "title": format!("ISO/IEC 27001:2022 Annex A evidence for {}", period.label),
         "description": format!(
@@ -98,43 +105,121 @@ pub fn assessment_results(assessment: &Assessment, pack: &[PackEntry]) -> Result
         "start": format_utc(period.start),
         "end": format_utc(period.end),
         "reviewed-controls": { "control-selections": [{ "include-all": {} }] },
-    });
-    if !observations.is_empty() {
-        result["observations"] = Value::Array(observations);
-    }
-    if !findings.is_empty() {
-        result["findings"] = Value::Array(findings);
-    }
-    let document = json!({
-        "assessment-results": {
-            "uuid": uuid(&format!("{scope}|assessment-results")),
-            "metadata": {
-                "title": format!(
-                    "{}: {} evidence pack, {}",
-                    assessment.organisation.name, assessment.template, period.label
-                ),
-                "last-modified": generated,
-                "version": assessment.tool_version,
-                "oscal-version": "1.1.2",
-            },
-            "import-ap": { "href": format!("#{manifest}") },
-            "results": [result],
-            "back-matter": {
-                "resources": [{
-                    "uuid": manifest,
-                    "title": "The evidence pack's manifest",
-                    "description": "Every file of the pack with its SHA-256; SHA256SUMS.sig signs it.",
-                    "rlinks": [{ "href": "../SHA256SUMS" }],
-                }],
-            },
+    }));
+    result.insert("observations", observations);
+    result.insert("findings", findings);
+    let mut results = Node::map(json!({
+        "uuid": uuid(&format!("{scope}|assessment-results")),
+        "metadata": {
+            "title": format!(
+                "{}: {} evidence pack, {}",
+                assessment.organisation.name, assessment.template, period.label
+            ),
+            "last-modified": format_utc(assessment.generated_at),
+            "version": assessment.tool_version,
+            "oscal-version": "1.1.2",
+        },
+        "import-ap": { "href": format!("#{manifest}") },
+        "back-matter": {
+            "resources": [{
+                "uuid": manifest,
+                "title": "The evidence pack's manifest",
+                "description": "Every file of the pack with its SHA-256; SHA256SUMS.sig signs it.",
+                "rlinks": [{ "href": "../SHA256SUMS" }],
+            }],
+        },
+    }));
+    results.insert("results", Node::List(vec![result]));
+    let mut document = Node::Map(BTreeMap::new());
+    document.insert("assessment-results", results);
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+/// A JSON document whose long arrays are made element by element while it is
+/// written. Maps keep their keys sorted, as `serde_json::Map` does, so the bytes are
+/// those of the same document built as a `Value`; an empty sequence is left out (OSCAL
+/// forbids empty arrays).
+enum Node<'a> {
+    Value(Value),
+    Map(BTreeMap<String, Node<'a>>),
+    List(Vec<Node<'a>>),
+    /// The element count and a maker of the elements.
+    Seq(usize, Box<SeqMaker<'a>>),
+}
+
+type SeqMaker<'a> = dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a;
+
+impl<'a> Node<'a> {
+    /// The node of a JSON object built with `json!`.
+    fn map(value: Value) -> Node<'a> {
+        match value {
+            Value::Object(map) => Node::Map(
+                map.into_iter()
+                    .map(|(key, value)| (key, Node::Value(value)))
+                    .collect(),
+            ),
+            other => Node::Value(other),
         }
+    }
+
+    fn insert(&mut self, key: &str, node: Node<'a>) {
+        if let Node::Map(map) = self {
+            map.insert(key.to_string(), node);
+        }
+    }
+
+    fn is_empty_seq(&self) -> bool {
+        matches!(self, Node::Seq(0, _))
+    }
+}
+
+impl serde::Serialize for Node<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Node::Value(value) => value.serialize(serializer),
+            Node::Map(map) => {
+                let mut out = serializer.serialize_map(None)?;
+                for (key, node) in map.iter().filter(|(_, node)| !node.is_empty_seq()) {
+                    out.serialize_entry(key, node)?;
+                }
+                out.end()
+            }
+            Node::List(nodes) => serializer.collect_seq(nodes),
+            Node::Seq(_, make) => serializer.collect_seq(make()),
+        }
+    }
+}
+
+fn attestation_of(entry: &AttestationEntry, scope: &str, generated: &str) -> Value {
+    let attestation = &entry.attestation;
+    let mut props = vec![
+        prop("control", attestation.control.clone()),
+        prop(
+            "attestation-kind",
+            format!("{:?}", attestation.kind).to_lowercase(),
+        ),
+        prop("owner", attestation.owner.clone()),
+        prop(
+            "reviewed-on",
+            attestation.reviewed_on.format("%Y-%m-%d").to_string(),
+        ),
+        prop("state", format!("{:?}", entry.state).to_lowercase()),
+    ];
+    props.retain(|p| p["value"].as_str().is_some_and(|v| !v.is_empty()));
+    let mut observation = json!({
+        "uuid": uuid(&format!("{scope}|attestation|{}", attestation.control)),
+        "title": format!("Attestation of control {}", attestation.control),
+        "description": text(&attestation.justification, "attested by its owner"),
+        "methods": ["EXAMINE"],
+        "collected": generated,
+        "props": props,
     });
-    let mut bytes = serde_json::to_vec_pretty(&document).map_err(|e| Error::Render {
-        what: "oscal/assessment-results.json",
-        message: e.to_string(),
-    })?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    if !attestation.evidence.trim().is_empty() {
+        observation["relevant-evidence"] = json!([{ "description": attestation.evidence }]);
+    }
+    observation
 }
 
 fn observation_of(finding: &Finding, uuid: &str, collected: &str, pack: &[PackEntry]) -> Value {

@@ -521,7 +521,7 @@ fn summary(layout: &mut Layout, context: &Context) {
             Column::new("Target", 1.2).right(),
             Column::new("Status", 1.3),
         ]);
-        for finding in evaluated {
+        for finding in checks::listed_findings(layout, &evaluated, "rows") {
             // Waivers are listed in their own section; the status says "Waived".
             let status = status_cell(finding.status);
             figures.row(vec![
@@ -773,7 +773,28 @@ fn evidence_index(layout: &mut Layout, context: &Context) {
             Column::new("Rejected", 40.0).right().sized(7.5),
             Column::new("SHA-256", 231.0).mono(5.8),
         ]);
-        for input in &assessment.inputs {
+        let inputs_read = &assessment.inputs;
+        if inputs_read.len() > checks::FINDINGS_SHOWN {
+            layout.paragraph(
+                &format!(
+                    "{} files; {} are listed (those with rejected rows first), all are in inputs.csv.",
+                    inputs_read.len(),
+                    checks::FINDINGS_SHOWN
+                ),
+                Style::SMALL,
+            );
+        }
+        let listed: Vec<_> = if inputs_read.len() > checks::FINDINGS_SHOWN {
+            inputs_read
+                .iter()
+                .filter(|input| input.rejected_rows > 0)
+                .chain(inputs_read.iter().filter(|input| input.rejected_rows == 0))
+                .take(checks::FINDINGS_SHOWN)
+                .collect()
+        } else {
+            inputs_read.iter().collect()
+        };
+        for input in listed {
             let mut rejected = Cell::new(input.rejected_rows.to_string());
             if input.rejected_rows > 0 {
                 rejected = rejected.coloured(colour::RED).bold();

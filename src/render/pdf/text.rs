@@ -115,8 +115,12 @@ pub fn sanitize(text: &str) -> String {
 /// Breaks `text` into lines no wider than `max_width` points: greedily at spaces, and
 /// inside a word only when the word alone is too wide (paths, hashes). Newlines start a
 /// new line; an empty text gives one empty line so that rows keep their height.
+///
+/// A text longer than [`TEXT_SHOWN`] characters is cut there with a note of how much
+/// more there is (a 100 MB field must not become a million lines); the CSVs carry it
+/// whole.
 pub fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
-    let text = sanitize(text);
+    let text = sanitize(&shortened(text));
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
@@ -135,9 +139,11 @@ pub fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
             }
             // The word starts a fresh line; split it if it is wider than a line.
             let mut rest = word;
-            while width(font, size, rest) > max_width {
+            let mut rest_width = width(font, size, rest);
+            while rest_width > max_width && !rest.is_empty() {
                 let cut = split_point(rest, font, size, max_width);
                 let (head, tail) = rest.split_at(cut);
+                rest_width -= width(font, size, head);
                 lines.push(head.to_string());
                 rest = tail;
             }
@@ -146,6 +152,23 @@ pub fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// The most characters of one text a page shows.
+pub const TEXT_SHOWN: usize = 2000;
+
+/// `text`, or its first [`TEXT_SHOWN`] characters and how many more there are.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(TEXT_SHOWN) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let more = text[cut..].chars().count();
+            std::borrow::Cow::Owned(format!(
+                "{} [... {more} more characters, in the CSV]",
+                &text[..cut]
+            ))
+        }
+    }
 }
 
 /// The byte index where `word` must be cut to fit in `max_width`, preferring just after
@@ -219,6 +242,29 @@ mod tests {
         let lines = wrap(path, Font::Regular, 8.0, 70.0);
         assert_eq!(lines.concat(), path);
         assert!(lines[0].ends_with('/') || lines[0].ends_with('-'));
+    }
+
+    #[test]
+    fn wrap_shows_the_start_of_an_enormous_text_and_says_how_much_more() {
+        let enormous = "x".repeat(10_000_000);
+        let lines = wrap(&enormous, Font::Regular, 8.0, 100.0);
+        let shown: String = lines.concat();
+        assert!(
+            shown.starts_with(&"x".repeat(TEXT_SHOWN)),
+            "{}",
+            &shown[..80]
+        );
+        assert!(shown.len() < TEXT_SHOWN + 60, "{}", shown.len());
+        assert!(
+            lines
+                .join(" ")
+                .ends_with("[... 9998000 more characters, in the CSV]"),
+            "{}",
+            &shown[shown.len() - 80..]
+        );
+        assert!(lines.len() < 200, "{} lines", lines.len());
+        let short = "a short text";
+        assert_eq!(wrap(short, Font::Regular, 8.0, 500.0), [short]);
     }
 
     #[test]

@@ -18,6 +18,10 @@ use crate::period::format_local;
 
 /// At most this many offending rows are listed per check; the evidence CSV has them all.
 pub const EVENTS_SHOWN: usize = 50;
+/// A check's findings table lists at most this many subjects; beyond it the rows that
+/// do not pass come first and findings.csv has them all (a million subjects must not
+/// become a twenty-thousand-page report).
+pub const FINDINGS_SHOWN: usize = 200;
 
 /// The offending rows' tables are the densest of the report.
 const EVENT_TEXT_SIZE: f32 = 7.0;
@@ -166,9 +170,41 @@ fn check(layout: &mut Layout, context: &Context, view: &CheckView) {
             return;
         }
     }
-    findings_table(layout, view, &rows);
+    let shown = listed_findings(layout, &rows, "subjects");
+    findings_table(layout, view, &shown);
     layout.space(4.0);
     offending_rows(layout, context, view);
+}
+
+/// The rows a table lists: all of them up to [`FINDINGS_SHOWN`]; beyond, those that do
+/// not pass first, after a sentence saying so (the CSV has every row).
+pub fn listed_findings<'a>(
+    layout: &mut Layout,
+    rows: &[&'a Finding],
+    what: &str,
+) -> Vec<&'a Finding> {
+    if rows.len() <= FINDINGS_SHOWN {
+        return rows.to_vec();
+    }
+    let not_passing = rows.iter().filter(|f| f.status != Status::Pass).count();
+    layout.paragraph(
+        &format!(
+            "{} {what}, {not_passing} not passing; {FINDINGS_SHOWN} are listed ({}), all are in findings.csv.",
+            rows.len(),
+            if not_passing >= FINDINGS_SHOWN {
+                "the first that do not pass"
+            } else {
+                "those that do not pass, then the first that pass"
+            }
+        ),
+        Style::new(Font::Bold, 8.5, colour::INK),
+    );
+    rows.iter()
+        .filter(|f| f.status != Status::Pass)
+        .chain(rows.iter().filter(|f| f.status == Status::Pass))
+        .take(FINDINGS_SHOWN)
+        .copied()
+        .collect()
 }
 
 /// One row per subject: measured value and target with the unit, status, detail.

@@ -10,7 +10,7 @@
 
 use super::super::layout::{colour, Cell, Column, Layout, Style, Table};
 use super::super::text::Font;
-use super::checks::Evidence;
+use super::checks::{Evidence, FINDINGS_SHOWN};
 use super::{percent, status_cell, status_colour, status_label, with_unit, Context};
 use crate::model::{columns, Assessment, Cell as EvidenceCell, CheckId, Finding, SourceBackups};
 use crate::model::{Status, StatusCounts};
@@ -100,7 +100,10 @@ impl Answers {
     }
 
     fn question(&mut self, question: &str, answers: Vec<(String, String, Cell)>) {
-        for (index, (subject, answer, status)) in answers.into_iter().enumerate() {
+        let more = answers.len().saturating_sub(FINDINGS_SHOWN);
+        for (index, (subject, answer, status)) in
+            answers.into_iter().take(FINDINGS_SHOWN).enumerate()
+        {
             let asked = if index == 0 {
                 Cell::new(question).bold()
             } else {
@@ -108,6 +111,14 @@ impl Answers {
             };
             self.table
                 .row(vec![asked, subject.into(), answer.into(), status]);
+        }
+        if more > 0 {
+            self.table.row(vec![
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(format!("... and {more} more, in findings.csv")),
+                Cell::new(""),
+            ]);
         }
     }
 }

@@ -10,6 +10,7 @@
 
 use super::super::layout::{colour, Cell, Column, Layout, Rgb, Style, Table};
 use super::super::text::Font;
+use super::checks::FINDINGS_SHOWN;
 use super::{control_cell, status_cell, with_unit, Context};
 use crate::model::{
     AttestationKind, AttestationState, WaiverEntry, WaiverState, EXPIRING_WITHIN_DAYS,
@@ -184,6 +185,15 @@ fn waived_findings(layout: &mut Layout, context: &Context) {
          expired still fails.",
         Style::SMALL,
     );
+    if rows.len() > FINDINGS_SHOWN {
+        layout.paragraph(
+            &format!(
+                "{} rows; the first {FINDINGS_SHOWN} are listed, all are in findings.csv (its waiver column).",
+                rows.len()
+            ),
+            Style::SMALL,
+        );
+    }
     layout.space(3.0);
     let mut table = Table::new(vec![
         Column::new("Check / subject", 150.0).sized(TEXT_SIZE),
@@ -192,7 +202,7 @@ fn waived_findings(layout: &mut Layout, context: &Context) {
         Column::new("Status", 62.0).sized(TEXT_SIZE),
         Column::new("Waiver (approver, expiry)", 165.0).sized(TEXT_SIZE),
     ]);
-    for finding in rows {
+    for finding in rows.into_iter().take(FINDINGS_SHOWN) {
         // Who and until when; the justification is in the waivers table above.
         let waiver = finding
             .waiver
