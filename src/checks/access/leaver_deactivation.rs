@@ -1,6 +1,8 @@
 //! `access.leaver_deactivation` (SPEC §7): per leaver, the hours from `left_at` to the
-//! deactivation of the account (already deactivated when leaving: 0; still active at
-//! period end: the hours to period end). A leaver who leaves after the period is
+//! deactivation of the account that holds at period end (already deactivated when
+//! leaving: 0; still active at period end, or active again after a reactivation: the
+//! hours to period end; deactivated, reactivated and deactivated again: the hours to
+//! the last deactivation, as the account was open until then). A leaver who leaves after the period is
 //! `not_evaluated`; without a `leavers` input there is no subject, and without an
 //! `audit` input every leaver is `not_evaluated`, naming the missing input.
 
@@ -49,40 +51,62 @@ pub fn run(facts: &AuditFacts, ctx: &CheckCtx<'_>) -> Option<CheckOutput> {
         let events = facts.lifecycle.get(actor).map_or(&[][..], |v| v.as_slice());
         let mut sorted: Vec<&Lifecycle> = events.iter().filter(|l| l.time < facts.end).collect();
         sorted.sort_by_key(|l| (l.time, l.deactivate));
-        let state_at_leaving = sorted.iter().rfind(|l| l.time <= leaver.left_at);
-        let (hours, detail, evidence) = match state_at_leaving {
-            Some(l) if l.deactivate => (
+        // The deactivation that holds at period end: the start of the last stretch in
+        // which the account stayed deactivated. A reactivation (console access given
+        // back, an unsuspension) reopens the account, and the clock runs on.
+        let mut holding: Option<&Lifecycle> = None;
+        let mut reopened: Option<&Lifecycle> = None;
+        for l in &sorted {
+            match (l.deactivate, holding) {
+                (true, None) => holding = Some(*l),
+                (false, Some(_)) => {
+                    holding = None;
+                    reopened = Some(*l);
+                }
+                _ => {}
+            }
+        }
+        let (hours, detail, evidence) = match holding {
+            Some(l) if l.time <= leaver.left_at => (
                 0.0,
                 format!(
                     "already deactivated at {} before leaving at {}",
                     format_utc(l.time),
                     format_utc(leaver.left_at)
                 ),
-                Some(*l),
+                Some(l),
             ),
-            _ => match sorted
-                .iter()
-                .find(|l| l.deactivate && l.time > leaver.left_at)
-            {
-                Some(l) => (
-                    (l.time - leaver.left_at) as f64 / HOUR,
-                    format!(
-                        "left at {}, deactivated at {} by {}",
-                        format_utc(leaver.left_at),
-                        format_utc(l.time),
-                        l.actor
-                    ),
-                    Some(*l),
+            Some(l) => (
+                (l.time - leaver.left_at) as f64 / HOUR,
+                format!(
+                    "left at {}, deactivated at {} by {}{}",
+                    format_utc(leaver.left_at),
+                    format_utc(l.time),
+                    l.actor,
+                    reopened.map_or(String::new(), |r| format!(
+                        " (after a reactivation at {} by {})",
+                        format_utc(r.time),
+                        r.actor
+                    ))
                 ),
-                None => (
-                    (facts.end - leaver.left_at) as f64 / HOUR,
-                    format!(
+                Some(l),
+            ),
+            None => (
+                (facts.end - leaver.left_at) as f64 / HOUR,
+                match reopened {
+                    Some(r) => format!(
+                        "left at {}, reactivated at {} by {}: active at period end",
+                        format_utc(leaver.left_at),
+                        format_utc(r.time),
+                        r.actor
+                    ),
+                    None => format!(
                         "left at {}, still active at period end",
                         format_utc(leaver.left_at)
                     ),
-                    None,
-                ),
-            },
+                },
+                None,
+            ),
         };
         let within_limit = hours <= limit;
         output.findings.push(ctx.finding(
@@ -149,5 +173,60 @@ mod tests {
         let statuses: Vec<Status> = output.findings.iter().map(|f| f.status).collect();
         assert_eq!(statuses, [Status::Pass, Status::Pass, Status::Fail]);
         assert_eq!(flags(&output), [false, false, true]);
+    }
+
+    #[test]
+    fn a_reactivation_reopens_the_account_and_the_last_deactivation_counts() {
+        let fixture = Fixture::day().with_leavers();
+        let mut facts = fixture.audit_facts();
+        let (start, end) = (facts.start, facts.end);
+        for actor in ["reopened", "closed_again", "before_leaving"] {
+            let leaver = Leaver {
+                actor: actor.to_string(),
+                left_at: start + 2 * H,
+                role: None,
+            };
+            facts.leavers.insert(actor.to_string(), leaver);
+        }
+        let event = |at, deactivate| Lifecycle {
+            time: start + at,
+            deactivate,
+            actor: "admin".to_string(),
+            file: "audit.ndjson".to_string(),
+            line: 1,
+        };
+        facts.lifecycle = BTreeMap::from([
+            ("reopened".to_string(), vec![event(3 * H, true), event(5 * H, false)]),
+            (
+                "closed_again".to_string(),
+                vec![event(3 * H, true), event(5 * H, false), event(9 * H, true)],
+            ),
+            ("before_leaving".to_string(), vec![event(H, true)]),
+        ]);
+        let output = super::run(&facts, &fixture.ctx()).expect("subjects");
+        let hours: Vec<(&str, Option<f64>)> = output
+            .findings
+            .iter()
+            .map(|f| (f.subject.as_str(), f.measured))
+            .collect();
+        let to_end = (end - start - 2 * H) as f64 / H as f64;
+        assert_eq!(
+            hours,
+            [
+                ("before_leaving", Some(0.0)),
+                ("closed_again", Some(7.0)),
+                ("reopened", Some(to_end)),
+            ]
+        );
+        let reopened = &output.findings[2].detail;
+        assert!(
+            reopened.contains("reactivated at") && reopened.ends_with("active at period end"),
+            "{reopened}"
+        );
+        assert!(
+            output.findings[1].detail.contains("(after a reactivation at"),
+            "{}",
+            output.findings[1].detail
+        );
     }
 }
