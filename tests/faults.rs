@@ -230,3 +230,122 @@ fn a_full_disk_exits_2_and_leaves_the_earlier_pack_and_no_staging() {
         .collect();
     assert_eq!(beside, Vec::<String>::new());
 }
+
+#[test]
+fn a_read_only_output_exits_2_and_leaves_the_earlier_pack() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).expect("mkdir");
+    let Some(_mounted) = Tmpfs::mount(&disk, "1m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (CI runs as root and can)");
+        return;
+    };
+    let out = disk.join("pack");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("SHA256SUMS"), b"earlier\n").expect("an earlier pack");
+    let remounted = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&disk)
+        .status()
+        .expect("mount runs");
+    assert!(remounted.success(), "remount read-only");
+    let before = snapshot(&out);
+    let output = start(&out).wait_with_output().expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("Read-only file system"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
+
+/// SPEC §18: a log still being written while the report reads it. A writer appends
+/// whole lines throughout the run; the pack records how many bytes were read, and
+/// the hash in inputs.csv is of exactly those first bytes of the file.
+#[test]
+fn a_log_appended_during_the_run_is_hashed_as_far_as_it_was_read() {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.ndjson");
+    let line = |i: usize| {
+        format!(
+            "{{\"time\":\"2026-10-{:02}T{:02}:{:02}:00Z\",\"actor\":\"user{}\",\"action\":\"login\",\"outcome\":\"success\",\"role\":\"admin\",\"mfa\":true}}\n",
+            1 + (i / 1440) % 28,
+            (i / 60) % 24,
+            i % 60,
+            i % 50
+        )
+    };
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&log).expect("create"));
+        for i in 0..300_000 {
+            file.write_all(line(i).as_bytes()).expect("write");
+        }
+    }
+    let initial = std::fs::metadata(&log).expect("size").len();
+    std::fs::write(
+        dir.path().join("auditpack.toml"),
+        "[organisation]\nname = \"Appending\"\ntimezone = \"UTC\"\nprimary_region = \"eu-west-1\"\n\n\
+         [[input]]\nkind = \"audit\"\nformat = \"ndjson\"\npath = \"audit.ndjson\"\n",
+    )
+    .expect("config");
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, log) = (Arc::clone(&stop), log.clone());
+        std::thread::spawn(move || {
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&log)
+                .expect("open for append");
+            let mut i = 300_000;
+            while !stop.load(Ordering::Relaxed) {
+                // One write per line: an appended line is whole or absent.
+                file.write_all(line(i).as_bytes()).expect("append");
+                i += 1;
+                if i % 100 == 0 {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+            i - 300_000
+        })
+    };
+    let out = dir.path().join("pack");
+    let output = Command::new(env!("CARGO_BIN_EXE_auditpack"))
+        .args(["--quiet", "report", "--config"])
+        .arg(dir.path().join("auditpack.toml"))
+        .args(["--period", "2026-10", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    stop.store(true, Ordering::Relaxed);
+    let appended = writer.join().expect("the writer");
+    assert!(appended > 0, "the writer appended during the run");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes_now = std::fs::read(&log).expect("read the log");
+    let inputs = std::fs::read_to_string(out.join("inputs.csv")).expect("inputs.csv");
+    let row: Vec<&str> = inputs
+        .lines()
+        .nth(1)
+        .expect("one input")
+        .split(',')
+        .collect();
+    // path,kind,format,sha256,bytes,rows,rejected_rows
+    let read: usize = row[4].parse().expect("bytes");
+    assert!(read as u64 >= initial, "read {read} of at least {initial}");
+    assert!(read <= bytes_now.len());
+    assert_eq!(row[3], format!("{:x}", Sha256::digest(&bytes_now[..read])));
+    let lines = bytes_now[..read].iter().filter(|b| **b == b'\n').count();
+    let rows: usize = row[5].parse().expect("rows");
+    let rejected: usize = row[6].parse().expect("rejected");
+    assert_eq!(
+        rows + rejected,
+        lines + usize::from(bytes_now[..read].last() != Some(&b'\n'))
+    );
+}

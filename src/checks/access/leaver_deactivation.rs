@@ -196,7 +196,10 @@ mod tests {
             line: 1,
         };
         facts.lifecycle = BTreeMap::from([
-            ("reopened".to_string(), vec![event(3 * H, true), event(5 * H, false)]),
+            (
+                "reopened".to_string(),
+                vec![event(3 * H, true), event(5 * H, false)],
+            ),
             (
                 "closed_again".to_string(),
                 vec![event(3 * H, true), event(5 * H, false), event(9 * H, true)],
@@ -224,7 +227,9 @@ mod tests {
             "{reopened}"
         );
         assert!(
-            output.findings[1].detail.contains("(after a reactivation at"),
+            output.findings[1]
+                .detail
+                .contains("(after a reactivation at"),
             "{}",
             output.findings[1].detail
         );
