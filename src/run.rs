@@ -342,14 +342,17 @@ fn read_evidence(
         None,
         observer,
     )?;
-    let probe_window = checks::probe_window(sources.period, &config.policy);
+    let compact = ingest::Compact {
+        probes: checks::probe_window(sources.period, &config.policy),
+        utilization: checks::utilization_keep(sources.period, &config.policy),
+    };
     let (others, audit) = std::thread::scope(|scope| {
         let others = scope.spawn(|| {
             let read = ingest::read_tables(
                 &config.inputs,
                 &plan.files,
                 |kind| kind != Leavers,
-                Some(probe_window),
+                Some(compact),
                 observer,
             )?;
             let results = checks::run_tables(&sources.ctx(config, &read.tables, &read.files))?;

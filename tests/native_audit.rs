@@ -285,6 +285,7 @@ path = "leavers.csv"
     assert_eq!(logins("ghost"), "0");
 }
 
+#[allow(clippy::too_many_arguments)]
 fn okta_event(
     uuid: &str,
     published: &str,

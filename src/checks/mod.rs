@@ -168,6 +168,7 @@ impl CheckResults {
 /// The checks over the collected tables ([`Run::Tables`]) and the figures their
 /// families show beside the findings. They need nothing from the audit stream, so a
 /// report runs them while the logs are still read.
+pub use capacity::utilization_keep;
 pub use uptime::probe_window;
 
 pub fn run_tables(ctx: &CheckCtx<'_>) -> Result<CheckResults, Error> {

@@ -28,6 +28,7 @@ mod restic;
 pub mod schema;
 mod sslyze;
 mod table;
+pub mod utilization;
 pub mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -75,6 +76,9 @@ pub struct Tables {
     /// A run's probes, read compact instead of as a table ([`probes`]); the uptime
     /// family takes them once.
     probes: Mutex<Option<probes::Probes>>,
+    /// A run's utilization samples, read compact instead of as a table ([`utilization`]);
+    /// the capacity family takes them once.
+    utilization: Mutex<Option<utilization::Utilization>>,
 }
 
 impl Tables {
@@ -112,6 +116,28 @@ impl Tables {
     /// as soon as its coverage is known.
     pub fn take_probes(&self) -> Option<probes::Probes> {
         self.probes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Keeps a run's compact utilization samples; `rows` of them were read.
+    pub fn insert_utilization(&mut self, kept: utilization::Utilization, rows: u64) {
+        self.declared.insert(InputKind::Utilization);
+        *self
+            .streamed_rows
+            .entry(InputKind::Utilization)
+            .or_default() += rows;
+        *self
+            .utilization
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = Some(kept);
+    }
+
+    /// Takes a run's compact utilization samples: `None` when they were read as a table
+    /// or already taken.
+    pub fn take_utilization(&self) -> Option<utilization::Utilization> {
+        self.utilization
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
@@ -303,39 +329,55 @@ pub struct TablesRead {
     pub rejected: Vec<Rejected>,
 }
 
+/// What a run keeps compact instead of as general tables.
+#[derive(Debug, Clone)]
+pub struct Compact {
+    pub probes: probes::ProbeWindow,
+    pub utilization: utilization::UtilizationKeep,
+}
+
 /// Reads the planned files of the kinds `wanted` selects into their canonical tables
 /// (never audit: it is streamed). Independent kinds can be read on different threads.
-/// With a `probe_window`, the probes are kept compact ([`probes`]) instead of as a
-/// table: what a run does.
+/// With `compact`, the probes ([`probes`]) and the utilization samples
+/// ([`utilization`]) are kept compact instead of as tables: what a run does.
 pub fn read_tables(
     inputs: &[Input],
     planned: &[PlannedFile],
     wanted: impl Fn(InputKind) -> bool,
-    probe_window: Option<probes::ProbeWindow>,
+    compact: Option<Compact>,
     observer: &dyn Observer,
 ) -> Result<TablesRead, Error> {
     let wanted = |kind: InputKind| kind != InputKind::Audit && wanted(kind);
-    let compact = |kind: InputKind| kind == InputKind::Probes && probe_window.is_some();
+    let is_compact = |kind: InputKind| {
+        matches!(kind, InputKind::Probes | InputKind::Utilization) && compact.is_some()
+    };
     let mut builders: BTreeMap<InputKind, TableBuilder> = inputs
         .iter()
-        .filter(|input| wanted(input.kind) && !compact(input.kind))
+        .filter(|input| wanted(input.kind) && !is_compact(input.kind))
         .map(|input| (input.kind, TableBuilder::new(input.kind)))
         .collect();
-    let mut probe_sink = probe_window
-        .filter(|_| {
-            inputs
-                .iter()
-                .any(|i| i.kind == InputKind::Probes && wanted(i.kind))
-        })
-        .map(probes::ProbeSink::new);
+    let declared = |kind: InputKind| inputs.iter().any(|i| i.kind == kind && wanted(i.kind));
+    let mut probe_sink = compact
+        .as_ref()
+        .filter(|_| declared(InputKind::Probes))
+        .map(|c| probes::ProbeSink::new(c.probes));
+    let mut utilization_sink = compact
+        .as_ref()
+        .filter(|_| declared(InputKind::Utilization))
+        .map(|c| utilization::UtilizationSink::new(c.utilization.clone()));
     let mut read = TablesRead::default();
     // The `latency_path` samples of each input, read before its own files.
     let mut latencies: BTreeMap<usize, prometheus::Latencies> = BTreeMap::new();
     for file in planned {
         let input = &inputs[file.input_index];
-        let sink: &mut dyn RowSink = match (builders.get_mut(&input.kind), &mut probe_sink) {
-            (Some(builder), _) => builder,
-            (None, Some(probes)) if input.kind == InputKind::Probes => probes,
+        let sink: &mut dyn RowSink = match (
+            builders.get_mut(&input.kind),
+            &mut probe_sink,
+            &mut utilization_sink,
+        ) {
+            (Some(builder), _, _) => builder,
+            (None, Some(probes), _) if input.kind == InputKind::Probes => probes,
+            (None, _, Some(kept)) if input.kind == InputKind::Utilization => kept,
             _ => continue,
         };
         let reading = if file.latency {
@@ -352,6 +394,10 @@ pub fn read_tables(
     if let Some(sink) = probe_sink {
         let (probes, rows) = sink.finish();
         read.tables.insert_probes(probes, rows);
+    }
+    if let Some(sink) = utilization_sink {
+        let (kept, rows) = sink.finish();
+        read.tables.insert_utilization(kept, rows);
     }
     Ok(read)
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{by_cluster, row_origin, Sample, Series, Utilization};
+use super::{by_cluster, Sample, Series, Utilization};
 use crate::checks::{pass_if, CheckCtx, CheckOutput};
 use crate::error::Error;
 use crate::model::{
@@ -103,7 +103,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
         output.findings.push(finding);
         if let Some((at, value)) = worst {
             for (host, sample) in samples_at(&hosts, at.time, step) {
-                let (path, line) = row_origin(ctx, sample.row)?;
+                let (path, line) = utilization.origin(sample);
                 rows.push(vec![
                     Cell::Text(cluster.to_string()),
                     Cell::Time(at.time),
@@ -291,6 +291,8 @@ mod tests {
             time,
             used_percent,
             row,
+            file: 0,
+            line: u64::from(row) + 2,
         }
     }
 
@@ -305,7 +307,10 @@ mod tests {
     }
 
     fn run_on(fixture: &Fixture, series: Vec<Series>) -> CheckOutput {
-        let ctx = fixture.ctx().with_family(Utilization { series });
+        let ctx = fixture.ctx().with_family(Utilization {
+            series,
+            files: vec!["utilization.csv".to_string()],
+        });
         run(&ctx).expect("runs").expect("has subjects")
     }
 

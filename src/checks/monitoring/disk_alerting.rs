@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::checks::capacity::{row_origin, Sample, Series, Utilization, DISK};
+use crate::checks::capacity::{Sample, Series, Utilization, DISK};
 use crate::checks::{frame, pass_if, CheckCtx, CheckOutput};
 use crate::config::InputKind;
 use crate::error::Error;
@@ -127,7 +127,7 @@ pub fn run(ctx: &CheckCtx<'_>) -> Result<Option<CheckOutput>, Error> {
                 if offending {
                     unalerted += 1;
                 }
-                let (path, line) = row_origin(ctx, breach.first.row)?;
+                let (path, line) = utilization.origin(&breach.first);
                 evidence.push(
                     vec![
                         Cell::Text(host.to_string()),
@@ -278,6 +278,8 @@ mod tests {
                 time,
                 used_percent,
                 row: row as u32,
+                file: 0,
+                line: row as u64 + 2,
             })
             .collect()
     }
@@ -356,6 +358,7 @@ mod tests {
                 series("db-1", &[(t0, 90.0)]),
                 series("web-1", &[(t0, 10.0)]),
             ],
+            files: vec!["utilization.csv".to_string()],
         });
         let output = run(&ctx).expect("runs").expect("has subjects");
         let found: Vec<(&str, Status)> = output
