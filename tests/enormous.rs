@@ -2,9 +2,9 @@
 //! exit 2 and one clear line; never a panic, an OOM kill or a hang. Each test builds
 //! its input in a temporary directory and runs the real binary on it.
 //!
-//! In CI the subject count is 100 000 (a debug build); `AUDITPACK_SUBJECTS=1000000
-//! cargo test --release --test enormous` runs the million (bench/README.md has the
-//! figures of that run).
+//! In CI the subject count is 100 000 (a debug build, about a minute);
+//! `AUDITPACK_SUBJECTS=1000000 cargo test --test enormous a_million` runs the million
+//! (bench/README.md has the release binary's figures for it).
 
 mod common;
 
