@@ -402,10 +402,13 @@ fn write_audit(
     world: &World,
     seed: u64,
     n: u64,
+    audit_months: u32,
     dir: &Path,
     sum: &mut Summary,
 ) -> io::Result<Tally> {
     let (l0, l1) = log_range();
+    // The months before the log range: background only (SPEC §19's year of logs).
+    let history = (months_before(period().0, audit_months.saturating_sub(1)) - DAY, l0);
     let period = period();
     fs::create_dir_all(dir)?;
     let mut tally = Tally::default();
@@ -424,8 +427,12 @@ fn write_audit(
     for (fi, (name, count)) in files.iter().enumerate() {
         let path = dir.join(name);
         let mut w = ChainWriter::create(&path)?;
-        let mut rng = Rng::stream(seed, &["bench", "audit", name]);
         let console = fi == 0;
+        if history.0 < history.1 {
+            let events = count * u64::from(audit_months - 1);
+            write_history(world, seed, name, console, events, history, &mut w)?;
+        }
+        let mut rng = Rng::stream(seed, &["bench", "audit", name]);
         let mut specials = if console {
             world.specials_console.iter().peekable()
         } else {
@@ -528,6 +535,82 @@ fn write_audit(
         sum.files.push((path, lines, bytes));
     }
     Ok(tally)
+}
+
+/// `events` background events over `[h0, h1)` into one audit file, ahead of its month:
+/// the same mix as the month (staff sessions, support access, customers) with MFA and a
+/// ticket always present and no lifecycle events, so the period's figures do not change
+/// with the months of log before it.
+fn write_history(
+    world: &World,
+    seed: u64,
+    name: &str,
+    console: bool,
+    events: u64,
+    (h0, h1): (i64, i64),
+    w: &mut ChainWriter,
+) -> io::Result<()> {
+    let mut rng = Rng::stream(seed, &["bench", "audit-history", name]);
+    let span = (h1 - h0) as u64;
+    for i in 0..events {
+        let t = h0 + (u128::from(i) * u128::from(span) / u128::from(events.max(1))) as i64;
+        let roll = rng.below(1000);
+        let ip = &world.ips[rng.below(256) as usize];
+        let success = rng.below(100) != 0;
+        let ticket = format!("SUP-H{i}");
+        let e = if console {
+            let i = if roll < 450 {
+                world.staff_at(&mut rng, 0, ADMINS + SUPPORT, t)
+            } else {
+                world.staff_at(&mut rng, ADMINS + SUPPORT, ENGINEERS, t)
+            };
+            let role = staff_role(i);
+            let login = rng.below(2) == 0;
+            Ev {
+                time: t,
+                actor: &world.staff[i],
+                action: if login { "login" } else { "logout" },
+                success,
+                role: Some(role),
+                tenant: None,
+                mfa: (login && role != "engineer").then_some(true),
+                target: None,
+                ticket: None,
+                ip,
+            }
+        } else if roll < 100 {
+            let i = world.staff_at(&mut rng, ADMINS, SUPPORT, t);
+            Ev {
+                time: t,
+                actor: &world.staff[i],
+                action: "support_access",
+                success: true,
+                role: Some("support"),
+                tenant: Some(&world.tenants[rng.below(TENANTS as u64) as usize]),
+                mfa: None,
+                target: None,
+                ticket: Some(&ticket),
+                ip,
+            }
+        } else {
+            let u = rng.below(CUSTOMERS as u64) as usize;
+            let action = if roll <= 560 { "login" } else { "logout" };
+            Ev {
+                time: t,
+                actor: &world.customers[u],
+                action,
+                success: success || action != "login",
+                role: Some("customer"),
+                tenant: Some(&world.tenants[u % TENANTS]),
+                mfa: (action == "login").then_some(u % 3 == 1),
+                target: None,
+                ticket: None,
+                ip,
+            }
+        };
+        w.write(&e, false)?;
+    }
+    Ok(())
 }
 
 fn csv_file(path: &Path) -> io::Result<BufWriter<File>> {
@@ -926,7 +1009,13 @@ fn config_text(history: bool) -> String {
 }
 
 /// Write the whole workload under `out`.
-pub fn write(out: &Path, seed: u64, audit_events: u64, probe_months: u32) -> io::Result<Summary> {
+pub fn write(
+    out: &Path,
+    seed: u64,
+    audit_events: u64,
+    probe_months: u32,
+    audit_months: u32,
+) -> io::Result<Summary> {
     fs::create_dir_all(out)?;
     let mut sum = Summary::default();
     let config = out.join("auditpack.toml");
@@ -938,6 +1027,7 @@ pub fn write(out: &Path, seed: u64, audit_events: u64, probe_months: u32) -> io:
         &world,
         seed,
         audit_events,
+        audit_months.max(1),
         &out.join("evidence/audit"),
         &mut sum,
     )?;
@@ -980,7 +1070,8 @@ pub fn write(out: &Path, seed: u64, audit_events: u64, probe_months: u32) -> io:
     let mut e = String::new();
     let _ = writeln!(
         e,
-        "benchmark workload, seed {seed}, {audit_events} audit events, {probe_months} probe months, period [{}, {})",
+        "benchmark workload, seed {seed}, {audit_events} audit events, {probe_months} probe months, {} audit months, period [{}, {})",
+        audit_months.max(1),
         rfc3339(p0),
         rfc3339(p1)
     );

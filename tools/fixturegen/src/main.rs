@@ -3,7 +3,7 @@
 //! ```text
 //! auditpack-fixturegen demo --out DIR [--seed N]
 //! auditpack-fixturegen demo-backups --out DIR
-//! auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N]
+//! auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N] [--audit-months N]
 //! ```
 //!
 //! `demo` writes the demo organisation (Southern Cross Hosting Pty Ltd, October
@@ -53,7 +53,7 @@ const DEFAULT_SEED: u64 = 27_001;
     name = "auditpack-fixturegen",
     override_usage = "auditpack-fixturegen demo --out DIR [--seed N]
        auditpack-fixturegen demo-backups --out DIR
-       auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N]"
+       auditpack-fixturegen bench --out DIR [--seed N] [--audit-events N] [--probe-months N] [--audit-months N]"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -94,6 +94,10 @@ enum Command {
         /// Months of probes, the period's included (12: a year, about 32 M rows)
         #[arg(long, value_name = "N", default_value_t = bench::DEFAULT_PROBE_MONTHS)]
         probe_months: u32,
+        /// Months of audit log, the period's included (12: a year, SPEC §19; the months
+        /// before the period are background that leaves its figures as they are)
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        audit_months: u32,
     },
 }
 
@@ -215,9 +219,15 @@ fn run_demo_backups(out: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
-fn run_bench(out: PathBuf, seed: u64, audit_events: u64, probe_months: u32) -> Result<(), String> {
+fn run_bench(
+    out: PathBuf,
+    seed: u64,
+    audit_events: u64,
+    probe_months: u32,
+    audit_months: u32,
+) -> Result<(), String> {
     let started = std::time::Instant::now();
-    let summary = bench::write(&out, seed, audit_events, probe_months)
+    let summary = bench::write(&out, seed, audit_events, probe_months, audit_months)
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     let total: u64 = summary.files.iter().map(|f| f.2).sum();
     for (path, rows, bytes) in &summary.files {
@@ -300,7 +310,8 @@ fn main() -> ExitCode {
             seed,
             audit_events,
             probe_months,
-        } => run_bench(out, seed, audit_events, probe_months),
+            audit_months,
+        } => run_bench(out, seed, audit_events, probe_months, audit_months),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -391,7 +402,8 @@ mod tests {
                 out: PathBuf::from("b"),
                 seed: DEFAULT_SEED,
                 audit_events: 1_000_000,
-                probe_months: 1
+                probe_months: 1,
+                audit_months: 1
             })
         );
         assert_eq!(
@@ -400,7 +412,8 @@ mod tests {
                 out: PathBuf::from("b"),
                 seed: 3,
                 audit_events: bench::DEFAULT_AUDIT_EVENTS,
-                probe_months: bench::DEFAULT_PROBE_MONTHS
+                probe_months: bench::DEFAULT_PROBE_MONTHS,
+                audit_months: 1
             })
         );
     }
