@@ -7,6 +7,8 @@ pub trait Observer: Sync {
     /// Bytes read since the last call.
     fn advance(&self, _bytes: u64) {}
     fn finish_reading(&self) {}
+    /// One input file has been read whole: its kind, bytes and rows used.
+    fn file_read(&self, _kind: &str, _bytes: u64, _rows: u64) {}
     /// A stage of the run begins (`checks`, `rendering`, …).
     fn stage(&self, _name: &str) {}
 }

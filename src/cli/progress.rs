@@ -1,6 +1,7 @@
 //! Progress on stderr while ingest reads, only when stderr is a terminal; with
 //! `--verbose`, how long each stage took (reading, checks, rendering, signing).
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -10,6 +11,8 @@ use crate::observer::Observer;
 
 pub struct Progress {
     bar: ProgressBar,
+    /// Per input kind: files, bytes and rows read so far, shown beside the bar.
+    read: Mutex<BTreeMap<String, (u64, u64, u64)>>,
     /// The stage under way and when it began, when stage times are shown.
     stage: Option<Mutex<(String, Instant)>>,
 }
@@ -24,13 +27,14 @@ impl Progress {
                 ProgressDrawTarget::hidden()
             },
         );
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:10} [{bar:30}] {bytes}/{total_bytes} ({eta})")
-        {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{prefix:10} [{bar:30}] {bytes}/{total_bytes} ({eta})\n{wide_msg}",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress {
             bar,
+            read: Mutex::new(BTreeMap::new()),
             stage: stage_times.then(|| Mutex::new(("reading".to_string(), Instant::now()))),
         }
     }
@@ -58,7 +62,27 @@ impl Progress {
 impl Observer for Progress {
     fn start_reading(&self, total_bytes: u64) {
         self.bar.set_length(total_bytes);
-        self.bar.set_message("reading");
+        self.bar.set_prefix("reading");
+    }
+
+    fn file_read(&self, kind: &str, bytes: u64, rows: u64) {
+        let mut read = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = read.entry(kind.to_string()).or_default();
+        *entry = (entry.0 + 1, entry.1 + bytes, entry.2 + rows);
+        let shown: Vec<String> = read
+            .iter()
+            .map(|(kind, (files, bytes, rows))| {
+                format!(
+                    "{kind}: {files} files, {}, {} rows",
+                    indicatif::HumanBytes(*bytes),
+                    indicatif::HumanCount(*rows)
+                )
+            })
+            .collect();
+        self.bar.set_message(shown.join(" · "));
     }
 
     fn advance(&self, bytes: u64) {
@@ -70,7 +94,7 @@ impl Observer for Progress {
     }
 
     fn stage(&self, name: &str) {
-        self.bar.set_message(name.to_string());
+        self.bar.set_prefix(name.to_string());
         self.next_stage(name);
     }
 }

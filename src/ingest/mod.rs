@@ -386,6 +386,7 @@ pub fn read_tables(
             Reading::Rows(latencies.get(&file.input_index))
         };
         let stats = read_file(file, input, sink, reading, &mut read.rejected, observer)?;
+        observer.file_read(&stats.kind, stats.bytes, stats.rows);
         read.files.push(stats);
     }
     for (kind, builder) in builders {

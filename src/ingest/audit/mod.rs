@@ -129,6 +129,7 @@ pub fn stream(
             )?
         };
         consumer.end_file(&file.display);
+        observer.file_read(&read.kind, read.bytes, read.rows);
         streamed.rows += read.rows;
         streamed.files.push(read);
     }

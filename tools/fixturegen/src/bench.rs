@@ -408,7 +408,10 @@ fn write_audit(
 ) -> io::Result<Tally> {
     let (l0, l1) = log_range();
     // The months before the log range: background only (SPEC §19's year of logs).
-    let history = (months_before(period().0, audit_months.saturating_sub(1)) - DAY, l0);
+    let history = (
+        months_before(period().0, audit_months.saturating_sub(1)) - DAY,
+        l0,
+    );
     let period = period();
     fs::create_dir_all(dir)?;
     let mut tally = Tally::default();
