@@ -28,7 +28,7 @@ impl Progress {
             },
         );
         if let Ok(style) = ProgressStyle::with_template(
-            "{prefix:10} [{bar:30}] {bytes}/{total_bytes} ({eta})\n{wide_msg}",
+            "{prefix:10} [{bar:30}] {bytes}/{total_bytes} ({eta})\n{msg}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -76,13 +76,13 @@ impl Observer for Progress {
             .iter()
             .map(|(kind, (files, bytes, rows))| {
                 format!(
-                    "{kind}: {files} files, {}, {} rows",
-                    indicatif::HumanBytes(*bytes),
-                    indicatif::HumanCount(*rows)
+                    "  {kind:<18} {files:>6} files {:>12} {:>14} rows",
+                    indicatif::HumanBytes(*bytes).to_string(),
+                    indicatif::HumanCount(*rows).to_string()
                 )
             })
             .collect();
-        self.bar.set_message(shown.join(" · "));
+        self.bar.set_message(shown.join("\n"));
     }
 
     fn advance(&self, bytes: u64) {
