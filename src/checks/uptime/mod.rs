@@ -219,12 +219,12 @@ fn timeline_of(
         .iter()
         .map(|location| {
             let mut group = samples_by_location.remove(location).unwrap_or_default();
-            let samples: Vec<Sample> = group
-                .take_samples()
+            let (samples, latencies) = group.take();
+            let samples: Vec<Sample> = samples
                 .into_iter()
                 .map(|(time, up)| Sample { time, up })
                 .collect();
-            latency.extend(group.latency);
+            latency.extend(latencies);
             if let Some(first) = samples
                 .iter()
                 .map(|s| s.time)
