@@ -29,6 +29,7 @@ pub mod config;
 pub mod digest;
 pub mod error;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod observer;
 pub mod pack;
@@ -84,6 +85,7 @@ pub fn report(
         warnings.push("the pack is not signed: add [signing] (see `auditpack keygen`)".to_string());
     }
     observer.stage("rendering");
+    memory::release_free();
     let out = period_out;
     let mut staging = pack::Staging::begin(&out)?;
     let pdf = render_pack(&assessment, &mut staging)?;

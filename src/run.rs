@@ -356,6 +356,9 @@ fn read_evidence(
                 observer,
             )?;
             let results = checks::run_tables(&sources.ctx(config, &read.tables, &read.files))?;
+            // The probe and utilization samples are freed by now; give their pages back
+            // while the audit stream goes on.
+            crate::memory::release_free();
             Ok::<_, Error>((read, results))
         });
         let audit = stream_audit(config, sources, &plan.files, &leavers, also, observer);
