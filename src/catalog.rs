@@ -269,56 +269,66 @@ fn built_in_crosswalk() -> CrosswalkText<'static> {
     }
 }
 
-/// Reads the criteria and the crosswalk rows; an error names the file and the line.
-fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswalk, Error> {
-    let error = |path: &Path, line: Option<u64>, message: String| Error::Catalog {
+/// An error of a catalogue file, at a line when there is one.
+fn catalog_error(path: &Path, line: Option<u64>, message: String) -> Error {
+    Error::Catalog {
         path: path.to_path_buf(),
         message: match line {
             Some(line) => format!("line {line}: {message}"),
             None => message,
         },
-    };
+    }
+}
+
+/// Reads a catalogue CSV row by row into `T`, handing each with its line to `each`.
+fn read_rows<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    mut each: impl FnMut(T, Option<u64>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let line_of = |position: Option<&csv::Position>| position.map(|p| p.line());
-    let (criteria_path, criteria_text) = text.criteria;
-    let mut criteria: Vec<Criterion> = Vec::new();
-    let mut reader = csv::Reader::from_reader(criteria_text.as_bytes());
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let headers = reader
         .headers()
-        .map_err(|e| error(criteria_path, None, e.to_string()))?
+        .map_err(|e| catalog_error(path, None, e.to_string()))?
         .clone();
     while reader
         .read_record(&mut record)
-        .map_err(|e| error(criteria_path, line_of(e.position()), e.to_string()))?
+        .map_err(|e| catalog_error(path, line_of(e.position()), e.to_string()))?
     {
         let line = line_of(record.position());
-        let criterion: Criterion = record
+        let row: T = record
             .deserialize(Some(&headers))
-            .map_err(|e| error(criteria_path, line, e.to_string()))?;
-        if criteria.iter().any(|c| c.id == criterion.id) {
-            return Err(error(
-                criteria_path,
-                line,
-                format!("criterion {} is listed twice", criterion.id),
-            ));
-        }
-        criteria.push(criterion);
+            .map_err(|e| catalog_error(path, line, e.to_string()))?;
+        each(row, line)?;
     }
+    Ok(())
+}
+
+/// Reads the criteria and the crosswalk rows; an error names the file and the line.
+fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswalk, Error> {
+    let error = catalog_error;
+    let (criteria_path, criteria_text) = text.criteria;
+    let mut criteria: Vec<Criterion> = Vec::new();
+    read_rows(
+        criteria_path,
+        criteria_text,
+        |criterion: Criterion, line| {
+            if criteria.iter().any(|c| c.id == criterion.id) {
+                return Err(error(
+                    criteria_path,
+                    line,
+                    format!("criterion {} is listed twice", criterion.id),
+                ));
+            }
+            criteria.push(criterion);
+            Ok(())
+        },
+    )?;
     let (mappings_path, mappings_text) = text.mappings;
     let mut mappings: Vec<Mapping> = Vec::new();
-    let mut reader = csv::Reader::from_reader(mappings_text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| error(mappings_path, None, e.to_string()))?
-        .clone();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| error(mappings_path, line_of(e.position()), e.to_string()))?
-    {
-        let line = line_of(record.position());
-        let raw: RawMapping = record
-            .deserialize(Some(&headers))
-            .map_err(|e| error(mappings_path, line, e.to_string()))?;
+    read_rows(mappings_path, mappings_text, |raw: RawMapping, line| {
         if !controls.iter().any(|c| c.id == raw.annex_a) {
             if text.strict {
                 return Err(error(
@@ -327,7 +337,7 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
                     format!("control {} is not in the catalogue", raw.annex_a),
                 ));
             }
-            continue;
+            return Ok(());
         }
         if !criteria.iter().any(|c| c.id == raw.tsc) {
             return Err(error(
@@ -367,7 +377,8 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
             relationship,
             source: raw.source,
         });
-    }
+        Ok(())
+    })?;
     Ok(Crosswalk {
         framework: "soc2".to_string(),
         criteria,

@@ -30,6 +30,9 @@ pub struct ProbeWindow {
     pub latency: (Millis, Millis),
 }
 
+/// A group's samples as `(time, up)` and its latencies as `(time, ms)`.
+pub type Taken = (Vec<(Millis, bool)>, Vec<(Millis, f64)>);
+
 /// One location's samples of one service.
 #[derive(Debug, Default)]
 pub struct ProbeGroup {
@@ -45,7 +48,7 @@ impl ProbeGroup {
     /// The samples as `(time, up)`, in time order (samples at one instant keep their
     /// reading order: the last one holds, SPEC §7), and the latencies as `(time, ms)`
     /// in reading order. Frees the group.
-    pub fn take(&mut self) -> (Vec<(Millis, bool)>, Vec<(Millis, f64)>) {
+    pub fn take(&mut self) -> Taken {
         let packed = std::mem::take(&mut self.packed);
         let mut values = std::mem::take(&mut self.latency_ms).into_iter();
         let mut latency = Vec::with_capacity(values.len());

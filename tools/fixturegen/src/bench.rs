@@ -459,30 +459,7 @@ fn write_audit(
             let ticket_text;
             let e = if console {
                 // Staff: 45 % admins' and support's sessions, the rest engineers'.
-                let i = if roll < 450 {
-                    world.staff_at(&mut rng, 0, ADMINS + SUPPORT, t)
-                } else {
-                    world.staff_at(&mut rng, ADMINS + SUPPORT, ENGINEERS, t)
-                };
-                let role = staff_role(i);
-                let login = rng.below(2) == 0;
-                let mfa = match role {
-                    "engineer" => None,
-                    _ if login && rng.below(NO_MFA_ONE_IN) == 0 => Some(false),
-                    _ => Some(true),
-                };
-                Ev {
-                    time: t,
-                    actor: &world.staff[i],
-                    action: if login { "login" } else { "logout" },
-                    success,
-                    role: Some(role),
-                    tenant: None,
-                    mfa: if login { mfa } else { None },
-                    target: None,
-                    ticket: None,
-                    ip,
-                }
+                staff_session(world, &mut rng, (t, roll, success), ip, true)
             } else if roll < 100 {
                 // Support staff entering a tenant.
                 let i = world.staff_at(&mut rng, ADMINS, SUPPORT, t);
@@ -494,37 +471,9 @@ fn write_audit(
                     1 => Some(""),
                     _ => Some(ticket_text.as_str()),
                 };
-                Ev {
-                    time: t,
-                    actor: &world.staff[i],
-                    action: "support_access",
-                    success: true,
-                    role: Some("support"),
-                    tenant: Some(tenant),
-                    mfa: None,
-                    target: None,
-                    ticket,
-                    ip,
-                }
+                support_access(&world.staff[i], t, tenant, ticket, ip)
             } else {
-                let u = rng.below(CUSTOMERS as u64) as usize;
-                let action = match roll {
-                    100..=560 => "login",
-                    561..=990 => "logout",
-                    _ => "mfa_enrolled",
-                };
-                Ev {
-                    time: t,
-                    actor: &world.customers[u],
-                    action,
-                    success: success || action != "login",
-                    role: Some("customer"),
-                    tenant: Some(&world.tenants[u % TENANTS]),
-                    mfa: (action == "login").then_some(u % 3 == 1),
-                    target: None,
-                    ticket: None,
-                    ip,
-                }
+                customer_event(world, &mut rng, (t, roll, success), ip, true)
             };
             tally.count(&e, period);
             w.write(&e, tamper_at == Some(i))?;
@@ -562,58 +511,105 @@ fn write_history(
         let success = rng.below(100) != 0;
         let ticket = format!("SUP-H{i}");
         let e = if console {
-            let i = if roll < 450 {
-                world.staff_at(&mut rng, 0, ADMINS + SUPPORT, t)
-            } else {
-                world.staff_at(&mut rng, ADMINS + SUPPORT, ENGINEERS, t)
-            };
-            let role = staff_role(i);
-            let login = rng.below(2) == 0;
-            Ev {
-                time: t,
-                actor: &world.staff[i],
-                action: if login { "login" } else { "logout" },
-                success,
-                role: Some(role),
-                tenant: None,
-                mfa: (login && role != "engineer").then_some(true),
-                target: None,
-                ticket: None,
-                ip,
-            }
+            staff_session(world, &mut rng, (t, roll, success), ip, false)
         } else if roll < 100 {
             let i = world.staff_at(&mut rng, ADMINS, SUPPORT, t);
-            Ev {
-                time: t,
-                actor: &world.staff[i],
-                action: "support_access",
-                success: true,
-                role: Some("support"),
-                tenant: Some(&world.tenants[rng.below(TENANTS as u64) as usize]),
-                mfa: None,
-                target: None,
-                ticket: Some(&ticket),
-                ip,
-            }
+            let tenant = &world.tenants[rng.below(TENANTS as u64) as usize];
+            support_access(&world.staff[i], t, tenant, Some(&ticket), ip)
         } else {
-            let u = rng.below(CUSTOMERS as u64) as usize;
-            let action = if roll <= 560 { "login" } else { "logout" };
-            Ev {
-                time: t,
-                actor: &world.customers[u],
-                action,
-                success: success || action != "login",
-                role: Some("customer"),
-                tenant: Some(&world.tenants[u % TENANTS]),
-                mfa: (action == "login").then_some(u % 3 == 1),
-                target: None,
-                ticket: None,
-                ip,
-            }
+            customer_event(world, &mut rng, (t, roll, success), ip, false)
         };
         w.write(&e, false)?;
     }
     Ok(())
+}
+
+/// A staff session at `t` on the admin console: 45 % admins' and support's, the rest
+/// engineers'. With `exceptions`, one login in `NO_MFA_ONE_IN` by an admin or support
+/// has no MFA.
+fn staff_session<'a>(
+    world: &'a World,
+    rng: &mut Rng,
+    (t, roll, success): (i64, u64, bool),
+    ip: &'a str,
+    exceptions: bool,
+) -> Ev<'a> {
+    let i = if roll < 450 {
+        world.staff_at(rng, 0, ADMINS + SUPPORT, t)
+    } else {
+        world.staff_at(rng, ADMINS + SUPPORT, ENGINEERS, t)
+    };
+    let role = staff_role(i);
+    let login = rng.below(2) == 0;
+    let mfa = match role {
+        "engineer" => None,
+        _ if exceptions && login && rng.below(NO_MFA_ONE_IN) == 0 => Some(false),
+        _ => Some(true),
+    };
+    Ev {
+        time: t,
+        actor: &world.staff[i],
+        action: if login { "login" } else { "logout" },
+        success,
+        role: Some(role),
+        tenant: None,
+        mfa: if login { mfa } else { None },
+        target: None,
+        ticket: None,
+        ip,
+    }
+}
+
+/// Support staff entering a tenant at `t`.
+fn support_access<'a>(
+    actor: &'a str,
+    t: i64,
+    tenant: &'a str,
+    ticket: Option<&'a str>,
+    ip: &'a str,
+) -> Ev<'a> {
+    Ev {
+        time: t,
+        actor,
+        action: "support_access",
+        success: true,
+        role: Some("support"),
+        tenant: Some(tenant),
+        mfa: None,
+        target: None,
+        ticket,
+        ip,
+    }
+}
+
+/// A customer's event at `t`: a login, a logout or (with `enrolments`) an MFA
+/// enrolment.
+fn customer_event<'a>(
+    world: &'a World,
+    rng: &mut Rng,
+    (t, roll, success): (i64, u64, bool),
+    ip: &'a str,
+    enrolments: bool,
+) -> Ev<'a> {
+    let u = rng.below(CUSTOMERS as u64) as usize;
+    let action = match roll {
+        ..=560 => "login",
+        561..=990 => "logout",
+        _ if enrolments => "mfa_enrolled",
+        _ => "logout",
+    };
+    Ev {
+        time: t,
+        actor: &world.customers[u],
+        action,
+        success: success || action != "login",
+        role: Some("customer"),
+        tenant: Some(&world.tenants[u % TENANTS]),
+        mfa: (action == "login").then_some(u % 3 == 1),
+        target: None,
+        ticket: None,
+        ip,
+    }
 }
 
 fn csv_file(path: &Path) -> io::Result<BufWriter<File>> {
