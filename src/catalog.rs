@@ -176,28 +176,25 @@ impl Catalog {
         bindings_text: &str,
         crosswalk: CrosswalkText,
     ) -> Result<Catalog, Error> {
-        let catalog_error = |path: &Path, message: String| Error::Catalog {
-            path: path.to_path_buf(),
-            message,
-        };
         let mut controls = Vec::new();
         let mut reader = csv::Reader::from_reader(controls_text.as_bytes());
         for record in reader.deserialize::<Control>() {
-            let control = record.map_err(|e| catalog_error(controls_path, e.to_string()))?;
+            let control = record.map_err(|e| catalog_error(controls_path, None, e.to_string()))?;
             controls.push(control);
         }
         let raw: RawBindings = toml::from_str(bindings_text)
-            .map_err(|e| catalog_error(bindings_path, e.message().to_string()))?;
+            .map_err(|e| catalog_error(bindings_path, None, e.message().to_string()))?;
         let mut bindings = Vec::new();
         for raw_binding in raw.check {
             let check: CheckId = raw_binding
                 .id
                 .parse()
-                .map_err(|e: String| catalog_error(bindings_path, e))?;
+                .map_err(|e: String| catalog_error(bindings_path, None, e))?;
             for control in &raw_binding.controls {
                 if !controls.iter().any(|c| &c.id == control) {
                     return Err(catalog_error(
                         bindings_path,
+                        None,
                         format!("{check}: control {control} is not in the catalogue"),
                     ));
                 }
@@ -206,6 +203,7 @@ impl Catalog {
                 Some(kind) => Some(InputKind::parse(kind).ok_or_else(|| {
                     catalog_error(
                         bindings_path,
+                        None,
                         format!("{check}: unknown input kind `{kind}`"),
                     )
                 })?),
@@ -216,7 +214,7 @@ impl Catalog {
                 .into_iter()
                 .map(|raw_floor| parse_floor(check, raw_floor))
                 .collect::<Result<Vec<_>, String>>()
-                .map_err(|message| catalog_error(bindings_path, message))?;
+                .map_err(|message| catalog_error(bindings_path, None, message))?;
             bindings.push(Binding {
                 check,
                 title: raw_binding.title,
@@ -231,6 +229,7 @@ impl Catalog {
             if count != 1 {
                 return Err(catalog_error(
                     bindings_path,
+                    None,
                     format!("check {check} must be bound exactly once, found {count}"),
                 ));
             }
@@ -308,7 +307,6 @@ fn read_rows<T: serde::de::DeserializeOwned>(
 
 /// Reads the criteria and the crosswalk rows; an error names the file and the line.
 fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswalk, Error> {
-    let error = catalog_error;
     let (criteria_path, criteria_text) = text.criteria;
     let mut criteria: Vec<Criterion> = Vec::new();
     read_rows(
@@ -316,7 +314,7 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
         criteria_text,
         |criterion: Criterion, line| {
             if criteria.iter().any(|c| c.id == criterion.id) {
-                return Err(error(
+                return Err(catalog_error(
                     criteria_path,
                     line,
                     format!("criterion {} is listed twice", criterion.id),
@@ -331,7 +329,7 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
     read_rows(mappings_path, mappings_text, |raw: RawMapping, line| {
         if !controls.iter().any(|c| c.id == raw.annex_a) {
             if text.strict {
-                return Err(error(
+                return Err(catalog_error(
                     mappings_path,
                     line,
                     format!("control {} is not in the catalogue", raw.annex_a),
@@ -340,7 +338,7 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
             return Ok(());
         }
         if !criteria.iter().any(|c| c.id == raw.tsc) {
-            return Err(error(
+            return Err(catalog_error(
                 mappings_path,
                 line,
                 format!(
@@ -354,7 +352,7 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
             .iter()
             .any(|m| m.control == raw.annex_a && m.criterion == raw.tsc)
         {
-            return Err(error(
+            return Err(catalog_error(
                 mappings_path,
                 line,
                 format!("{} to {} is mapped twice", raw.annex_a, raw.tsc),
@@ -363,9 +361,9 @@ fn parse_crosswalk(controls: &[Control], text: CrosswalkText) -> Result<Crosswal
         let relationship: Relationship = raw
             .relationship
             .parse()
-            .map_err(|message| error(mappings_path, line, message))?;
+            .map_err(|message| catalog_error(mappings_path, line, message))?;
         if raw.source.trim().is_empty() {
-            return Err(error(
+            return Err(catalog_error(
                 mappings_path,
                 line,
                 "the source of the mapping is empty".to_string(),

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{auditpack, demo_config, read_csv};
+use common::{demo_report, have_python, read_csv};
 
 const READ: &str = r#"
 import sys, feedparser, icalendar
@@ -23,21 +23,7 @@ for event in cal.walk("VEVENT"):
 "#;
 
 fn pack(dir: &Path, epoch: &str) -> std::path::PathBuf {
-    let out = dir.join(format!("pack-{epoch}"));
-    let config = demo_config();
-    let args = [
-        "--quiet",
-        "report",
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--period",
-        "2026-10",
-        "--out",
-        out.to_str().expect("utf-8"),
-    ];
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", epoch)]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
-    out
+    demo_report(&dir.join(format!("pack-{epoch}")), epoch, &[])
 }
 
 fn parsed(pack: &Path) -> Vec<String> {
@@ -60,16 +46,7 @@ fn parsed(pack: &Path) -> Vec<String> {
 
 #[test]
 fn feeds_parse_with_an_entry_per_event_and_ids_that_do_not_move() {
-    let available = Command::new("python3")
-        .args(["-c", "import feedparser, icalendar"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "feedparser and icalendar are not installed (pip install feedparser icalendar)"
-        );
-        eprintln!("skipped: feedparser or icalendar is not installed");
+    if !have_python("feedparser, icalendar", "pip install feedparser icalendar") {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{auditpack, demo_config, read_csv};
+use common::{demo_report, have_python, read_csv};
 
 /// Reads the file with trestle's model and prints each finding as
 /// `check<TAB>subject<TAB>state`, in order.
@@ -28,33 +28,14 @@ print("methods", ",".join(methods), sep="\t")
 
 #[test]
 fn trestle_reads_the_oscal_file_and_its_findings_are_the_findings_csv_rows() {
-    let has_trestle = Command::new("python3")
-        .args(["-c", "import trestle.oscal.assessment_results"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_trestle {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "compliance-trestle is not installed (pip install 'compliance-trestle>=3.3,<4')"
-        );
-        eprintln!("skipped: compliance-trestle is not installed");
+    if !have_python(
+        "trestle.oscal.assessment_results",
+        "pip install 'compliance-trestle>=3.3,<4'",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("pack");
-    let config = demo_config();
-    let args = [
-        "--quiet",
-        "report",
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--period",
-        "2026-10",
-        "--out",
-        out.to_str().expect("utf-8"),
-    ];
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", "1793491200")]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
+    let out = demo_report(&dir.path().join("pack"), "1793491200", &[]);
     let oscal = out.join("oscal/assessment-results.json");
     let read = Command::new("python3")
         .args(["-c", READ])

@@ -10,25 +10,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{auditpack, demo_config, read_csv};
+use common::{demo_report, read_csv};
 
 fn pack(dir: &Path, extra: &[&str]) -> PathBuf {
-    let out = dir.join("pack");
-    let config = demo_config();
-    let mut args = vec![
-        "--quiet",
-        "report",
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--period",
-        "2026-10",
-        "--out",
-        out.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", "1793491200")]);
-    assert_eq!(output.code, 0, "{}", output.stderr);
-    out
+    demo_report(&dir.join("pack"), "1793491200", extra)
 }
 
 fn chromium() -> Option<&'static str> {

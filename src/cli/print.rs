@@ -1,7 +1,9 @@
 //! What the commands print: a result summary on stdout, warnings on stderr.
 
 use crate::config::format_duration;
-use crate::model::{criteria_counts, Assessment, CriterionRow, Finding, Status};
+use std::collections::BTreeMap;
+
+use crate::model::{criteria_counts, Assessment, ControlStatus, CriterionRow, Finding, Status};
 use crate::period::format_local;
 use crate::{InputsReport, ReportOutcome};
 
@@ -117,16 +119,11 @@ pub fn controls(assessment: &Assessment) {
             checks.join(", ")
         );
     }
-    let counts = assessment.control_counts();
-    let parts: Vec<String> = counts
-        .iter()
-        .map(|(s, n)| format!("{n} {}", s.as_str()))
-        .collect();
     println!(
         "{} controls for {}: {}",
         assessment.controls.len(),
         assessment.period.label,
-        parts.join(", ")
+        by_status(&assessment.control_counts())
     );
 }
 
@@ -157,18 +154,22 @@ pub fn criteria(criteria: &[CriterionRow], period: &str) {
         );
     }
     let counts = criteria_counts(criteria);
-    let parts: Vec<String> = counts
-        .by_status
-        .iter()
-        .map(|(s, n)| format!("{n} {}", s.as_str()))
-        .collect();
     println!(
         "{} SOC 2 criteria for {period}: {}; {} with no control mapped, {} mapped only in part (no equal or superset control)",
         criteria.len(),
-        parts.join(", "),
+        by_status(&counts.by_status),
         counts.unmapped,
         counts.partly_mapped
     );
+}
+
+/// `15 fail, 46 no_evidence`: the statuses that occur, with their counts.
+fn by_status(counts: &BTreeMap<ControlStatus, usize>) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    parts.join(", ")
 }
 
 fn truncate(text: &str, width: usize) -> String {

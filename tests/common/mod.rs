@@ -129,6 +129,43 @@ pub fn report_month(config: &Path, out: &Path) -> Output {
     )
 }
 
+/// The demo's October pack at `out`, made with `SOURCE_DATE_EPOCH` = `epoch` and the
+/// `extra` arguments of `report`; asserts that the report succeeded.
+pub fn demo_report(out: &Path, epoch: &str, extra: &[&str]) -> PathBuf {
+    let config = demo_config();
+    let mut args = vec![
+        "--quiet",
+        "report",
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--period",
+        "2026-10",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let output = auditpack(&args, &[("SOURCE_DATE_EPOCH", epoch)]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    out.to_path_buf()
+}
+
+/// Whether Python 3 can import `modules` (`"feedparser, icalendar"`). Missing ones
+/// fail the test under CI (`.ci/run` installs them) and skip it elsewhere; `install`
+/// says how to get them.
+pub fn have_python(modules: &str, install: &str) -> bool {
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{modules} not importable ({install}; CI must install it: see .ci/run)");
+        }
+        eprintln!("skipping: {modules} not importable ({install})");
+    }
+    found
+}
+
 /// Whether an optional tool (one CI does not promise) is installed.
 pub fn installed(tool: &str) -> bool {
     Command::new("sh")

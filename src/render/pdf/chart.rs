@@ -67,41 +67,20 @@ pub fn daily_availability(
     layout.ensure(CHART_HEIGHT);
     let top = layout.y();
     let axis = Axis::for_values(days, target);
-    let plot_x = MARGIN_X + PLOT_LEFT;
-    let plot_width = CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
-    let plot_top = top - PLOT_TOP;
-    let plot_bottom = top - CHART_HEIGHT + LEGEND + X_LABELS;
-    let plot_height = plot_top - plot_bottom;
+    let frame = Frame::new(top, CHART_HEIGHT);
+    let (plot_x, plot_width, plot_bottom) = (frame.x, frame.width, frame.bottom);
     let to_y = |value: f64| {
         let fraction = ((value - axis.low) / (100.0 - axis.low)).clamp(0.0, 1.0);
-        plot_bottom + fraction as f32 * plot_height
+        frame.at(fraction)
     };
+    let label = frame.grid(layout, (axis.low, 100.0, axis.step), &to_y, |value| {
+        format!("{:.*}%", axis.decimals(), value)
+    });
 
-    layout.fill_rect(plot_x, plot_bottom, plot_width, plot_height, colour::ZEBRA);
-    let label = Style::new(Font::Regular, 6.5, colour::MUTED);
-    let mut value = axis.low;
-    while value <= 100.0 + 1e-9 {
-        let y = to_y(value);
-        layout.line(
-            (plot_x, y),
-            (plot_x + plot_width, y),
-            0.4,
-            colour::LIGHT_GREY,
-        );
-        layout.text_right(
-            plot_x - 4.0,
-            y - 2.2,
-            label,
-            &format!("{:.*}%", axis.decimals(), value),
-        );
-        value += axis.step;
-    }
-
-    let slot = plot_width / days.len().max(1) as f32;
-    let bar_width = (slot * 0.68).min(14.0);
-    let label_every = days.len().div_ceil(16).max(1);
+    let columns = frame.columns(days.len());
+    let bar_width = columns.bar_width;
     for (index, day) in days.iter().enumerate() {
-        let centre = plot_x + slot * (index as f32 + 0.5);
+        let centre = columns.centre(index);
         match day.availability {
             Some(value) => {
                 let fill = if below_target.get(index).copied().unwrap_or(false) {
@@ -109,14 +88,7 @@ pub fn daily_availability(
                 } else {
                     colour::BAR
                 };
-                let height = (to_y(value) - plot_bottom).max(0.8);
-                layout.fill_rect(
-                    centre - bar_width / 2.0,
-                    plot_bottom,
-                    bar_width,
-                    height,
-                    fill,
-                );
+                frame.bar(layout, centre, bar_width, to_y(value), fill);
             }
             None => {
                 let size = bar_width.min(5.0);
@@ -129,9 +101,7 @@ pub fn daily_availability(
                 );
             }
         }
-        if index % label_every == 0 {
-            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month(&day.date));
-        }
+        columns.day_label(layout, index, label, day_of_month(&day.date));
     }
 
     let target_y = to_y(target);
@@ -197,51 +167,23 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
     .find(|step| highest / step <= 6.0)
     .unwrap_or(10_000.0);
     let high = (highest / step).ceil() * step;
-    let plot_x = MARGIN_X + PLOT_LEFT;
-    let plot_width = CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
-    let plot_top = top - PLOT_TOP;
-    let plot_bottom = top - BARS_CHART_HEIGHT + LEGEND + X_LABELS;
-    let plot_height = plot_top - plot_bottom;
-    let to_y = |value: f64| plot_bottom + ((value / high).clamp(0.0, 1.0) as f32) * plot_height;
-
-    layout.fill_rect(plot_x, plot_bottom, plot_width, plot_height, colour::ZEBRA);
-    let label = Style::new(Font::Regular, 6.5, colour::MUTED);
-    let mut value = 0.0;
-    while value <= high + 1e-9 {
-        let y = to_y(value);
-        layout.line(
-            (plot_x, y),
-            (plot_x + plot_width, y),
-            0.4,
-            colour::LIGHT_GREY,
-        );
-        layout.text_right(
-            plot_x - 4.0,
-            y - 2.2,
-            label,
-            &format!("{value:.0} {}", legend.unit),
-        );
-        value += step;
-    }
-    let slot = plot_width / days.len().max(1) as f32;
-    let bar_width = (slot * 0.68).min(14.0);
-    let label_every = days.len().div_ceil(16).max(1);
+    let frame = Frame::new(top, BARS_CHART_HEIGHT);
+    let (plot_x, plot_width, plot_bottom) = (frame.x, frame.width, frame.bottom);
+    let to_y = |value: f64| frame.at((value / high).clamp(0.0, 1.0));
+    let label = frame.grid(layout, (0.0, high, step), &to_y, |value| {
+        format!("{value:.0} {}", legend.unit)
+    });
+    let columns = frame.columns(days.len());
+    let bar_width = columns.bar_width;
     for (index, day) in days.iter().enumerate() {
-        let centre = plot_x + slot * (index as f32 + 0.5);
+        let centre = columns.centre(index);
         if let Some(bar) = day.bar {
             let fill = if day.over && day.marker.is_none() {
                 colour::RED
             } else {
                 colour::BAR
             };
-            let height = (to_y(bar) - plot_bottom).max(0.8);
-            layout.fill_rect(
-                centre - bar_width / 2.0,
-                plot_bottom,
-                bar_width,
-                height,
-                fill,
-            );
+            frame.bar(layout, centre, bar_width, to_y(bar), fill);
         }
         if let Some(marker) = day.marker {
             let fill = if day.over { colour::RED } else { colour::INK };
@@ -253,9 +195,7 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
                 fill,
             );
         }
-        if index % label_every == 0 {
-            layout.text_centered(centre, plot_bottom - 9.0, label, day_of_month(day.date));
-        }
+        columns.day_label(layout, index, label, day_of_month(day.date));
     }
     let target_y = to_y(target);
     target_and_axis(layout, (plot_x, plot_width), target_y, plot_bottom);
@@ -279,6 +219,97 @@ pub fn daily_bars(layout: &mut Layout, days: &[DayBar<'_>], target: f64, legend:
 }
 
 /// The day of the month of a `YYYY-MM-DD` date, without a leading zero.
+/// The plot area of a chart `height` high whose top is at `top`.
+struct Frame {
+    x: f32,
+    width: f32,
+    bottom: f32,
+    height: f32,
+}
+
+impl Frame {
+    fn new(top: f32, height: f32) -> Frame {
+        let bottom = top - height + LEGEND + X_LABELS;
+        Frame {
+            x: MARGIN_X + PLOT_LEFT,
+            width: CONTENT_WIDTH - PLOT_LEFT - PLOT_RIGHT,
+            bottom,
+            height: top - PLOT_TOP - bottom,
+        }
+    }
+
+    /// The height at `fraction` (0 to 1) of the plot.
+    fn at(&self, fraction: f64) -> f32 {
+        self.bottom + fraction as f32 * self.height
+    }
+
+    /// The shaded plot with a grid line and a y label every `step` from `low` to
+    /// `high`; returns the style of the labels, for the x axis.
+    fn grid(
+        &self,
+        layout: &mut Layout,
+        (low, high, step): (f64, f64, f64),
+        to_y: &dyn Fn(f64) -> f32,
+        text: impl Fn(f64) -> String,
+    ) -> Style {
+        layout.fill_rect(self.x, self.bottom, self.width, self.height, colour::ZEBRA);
+        let label = Style::new(Font::Regular, 6.5, colour::MUTED);
+        let mut value = low;
+        while value <= high + 1e-9 {
+            let y = to_y(value);
+            layout.line(
+                (self.x, y),
+                (self.x + self.width, y),
+                0.4,
+                colour::LIGHT_GREY,
+            );
+            layout.text_right(self.x - 4.0, y - 2.2, label, &text(value));
+            value += step;
+        }
+        label
+    }
+
+    /// The columns of `days` days across the plot.
+    fn columns(&self, days: usize) -> Columns {
+        let slot = self.width / days.max(1) as f32;
+        Columns {
+            x: self.x,
+            bottom: self.bottom,
+            slot,
+            bar_width: (slot * 0.68).min(14.0),
+            label_every: days.div_ceil(16).max(1),
+        }
+    }
+
+    /// A bar from the plot's bottom up to `y` (at least a sliver).
+    fn bar(&self, layout: &mut Layout, centre: f32, width: f32, y: f32, fill: Rgb) {
+        let height = (y - self.bottom).max(0.8);
+        layout.fill_rect(centre - width / 2.0, self.bottom, width, height, fill);
+    }
+}
+
+/// One column per day: where its bar goes and which days are labelled.
+struct Columns {
+    x: f32,
+    bottom: f32,
+    slot: f32,
+    bar_width: f32,
+    label_every: usize,
+}
+
+impl Columns {
+    fn centre(&self, index: usize) -> f32 {
+        self.x + self.slot * (index as f32 + 0.5)
+    }
+
+    /// The day of the month under every `label_every`-th column.
+    fn day_label(&self, layout: &mut Layout, index: usize, label: Style, day: &str) {
+        if index % self.label_every == 0 {
+            layout.text_centered(self.centre(index), self.bottom - 9.0, label, day);
+        }
+    }
+}
+
 fn day_of_month(date: &str) -> &str {
     date.rsplit('-')
         .next()

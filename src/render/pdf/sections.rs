@@ -784,16 +784,8 @@ fn evidence_index(layout: &mut Layout, context: &Context) {
                 Style::SMALL,
             );
         }
-        let listed: Vec<_> = if inputs_read.len() > checks::FINDINGS_SHOWN {
-            inputs_read
-                .iter()
-                .filter(|input| input.rejected_rows > 0)
-                .chain(inputs_read.iter().filter(|input| input.rejected_rows == 0))
-                .take(checks::FINDINGS_SHOWN)
-                .collect()
-        } else {
-            inputs_read.iter().collect()
-        };
+        let all: Vec<_> = inputs_read.iter().collect();
+        let listed = checks::capped(&all, |input| input.rejected_rows > 0);
         for input in listed {
             let mut rejected = Cell::new(input.rejected_rows.to_string());
             if input.rejected_rows > 0 {

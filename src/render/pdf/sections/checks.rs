@@ -183,9 +183,14 @@ pub fn listed_findings<'a>(
     rows: &[&'a Finding],
     what: &str,
 ) -> Vec<&'a Finding> {
-    if rows.len() <= FINDINGS_SHOWN {
-        return rows.to_vec();
+    if rows.len() > FINDINGS_SHOWN {
+        note_not_passing(layout, rows, what);
     }
+    capped(rows, |f| f.status != Status::Pass)
+}
+
+/// The sentence before a table cut at [`FINDINGS_SHOWN`] rows.
+fn note_not_passing(layout: &mut Layout, rows: &[&Finding], what: &str) {
     let not_passing = rows.iter().filter(|f| f.status != Status::Pass).count();
     layout.paragraph(
         &format!(
@@ -199,9 +204,17 @@ pub fn listed_findings<'a>(
         ),
         Style::new(Font::Bold, 8.5, colour::INK),
     );
+}
+
+/// The rows a table lists: all of them up to [`FINDINGS_SHOWN`]; beyond, the `flagged`
+/// ones first, each group in its order.
+pub fn capped<'a, T>(rows: &[&'a T], flagged: impl Fn(&T) -> bool) -> Vec<&'a T> {
+    if rows.len() <= FINDINGS_SHOWN {
+        return rows.to_vec();
+    }
     rows.iter()
-        .filter(|f| f.status != Status::Pass)
-        .chain(rows.iter().filter(|f| f.status == Status::Pass))
+        .filter(|row| flagged(row))
+        .chain(rows.iter().filter(|row| !flagged(row)))
         .take(FINDINGS_SHOWN)
         .copied()
         .collect()
