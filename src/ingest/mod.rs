@@ -103,8 +103,7 @@ impl Tables {
 
     /// Keeps a run's compact probes; `rows` of them were read.
     pub fn insert_probes(&mut self, probes: probes::Probes, rows: u64) {
-        self.declared.insert(InputKind::Probes);
-        *self.streamed_rows.entry(InputKind::Probes).or_default() += rows;
+        self.add_streamed_rows(InputKind::Probes, rows);
         *self
             .probes
             .get_mut()
@@ -123,11 +122,7 @@ impl Tables {
 
     /// Keeps a run's compact utilization samples; `rows` of them were read.
     pub fn insert_utilization(&mut self, kept: utilization::Utilization, rows: u64) {
-        self.declared.insert(InputKind::Utilization);
-        *self
-            .streamed_rows
-            .entry(InputKind::Utilization)
-            .or_default() += rows;
+        self.add_streamed_rows(InputKind::Utilization, rows);
         *self
             .utilization
             .get_mut()
@@ -141,6 +136,12 @@ impl Tables {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
+    }
+
+    /// Declares `kind` and counts `rows` more of it read without a table.
+    fn add_streamed_rows(&mut self, kind: InputKind, rows: u64) {
+        self.declared.insert(kind);
+        *self.streamed_rows.entry(kind).or_default() += rows;
     }
 
     /// Records how many rows of a streamed kind were read.

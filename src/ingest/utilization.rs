@@ -85,6 +85,8 @@ pub struct UtilizationSink {
     /// The series of the previous row: rows of one series mostly come together.
     last: Option<((String, String, String, String), usize)>,
     files: HashMap<String, u32>,
+    /// The file of the previous row: rows come a file at a time.
+    last_file: Option<u32>,
     out: Utilization,
     rows: u64,
 }
@@ -97,9 +99,26 @@ impl UtilizationSink {
             before: Vec::new(),
             last: None,
             files: HashMap::new(),
+            last_file: None,
             out: Utilization::default(),
             rows: 0,
         }
+    }
+
+    /// The index of `path` in [`Utilization::files`], added on its first row.
+    fn file_index(&mut self, path: &str) -> u32 {
+        if let Some(last) = self.last_file {
+            if self.out.files[last as usize] == path {
+                return last;
+            }
+        }
+        let next = self.out.files.len() as u32;
+        let index = *self.files.entry(path.to_string()).or_insert(next);
+        if index == next {
+            self.out.files.push(path.to_string());
+        }
+        self.last_file = Some(index);
+        index
     }
 
     /// The kept series and how many rows were read.
@@ -182,11 +201,7 @@ impl RowSink for UtilizationSink {
             Some(Value::Text(mount)) if !mount.is_empty() => mount,
             _ => DEFAULT_MOUNT.to_string(),
         };
-        let next_file = self.out.files.len() as u32;
-        let file = *self.files.entry(path.to_string()).or_insert_with(|| {
-            self.out.files.push(path.to_string());
-            next_file
-        });
+        let file = self.file_index(path);
         let sample = Sample {
             time,
             used_percent,
