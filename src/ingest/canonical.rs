@@ -70,7 +70,7 @@ impl Sink<'_> {
         &self,
         specs: &[ColumnSpec],
         raw_of: impl Fn(usize) -> Option<Raw<'r>>,
-    ) -> Result<Vec<Value>, String> {
+    ) -> Result<Vec<Value<'r>>, String> {
         let mut values = Vec::with_capacity(specs.len());
         for (index, spec) in specs.iter().enumerate() {
             let value = match raw_of(index) {
@@ -156,11 +156,12 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
     let mut first_record = true;
     while read(&mut csv_reader, &mut record)? {
         let line = record.position().map_or(0, |p| p.line());
-        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
+        let fields = record_text(&record);
+        let field = |text, i| field_of(text, &record, i);
         if let (Some(hashes), Some(column)) = (chain.as_mut(), prev_hash_column) {
             let previous_line = hashes.hash_of(line.saturating_sub(1), sink.disk_path)?;
-            let claim = match &fields {
-                Ok(fields) if record.len() == width => match fields[column].trim() {
+            let claim = match fields {
+                Some(text) if record.len() == width => match field(text, column).trim() {
                     "" => Claim::Absent,
                     value => Claim::Value(value),
                 },
@@ -178,11 +179,11 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
             );
             continue;
         }
-        let Ok(fields) = fields else {
+        let Some(text) = fields else {
             sink.reject(line, "not valid UTF-8", &mut stats);
             continue;
         };
-        match sink.type_row(specs, |i| positions[i].map(|p| Raw::Text(fields[p]))) {
+        match sink.type_row(specs, |i| positions[i].map(|p| Raw::Text(field(text, p)))) {
             Ok(values) => {
                 sink.table.push(values, sink.display, line);
                 stats.rows += 1;
@@ -191,6 +192,24 @@ pub fn read_csv(reader: impl Read, sink: &mut Sink<'_>) -> Result<FileStats, Err
         }
     }
     Ok(stats)
+}
+
+/// A record's fields as one text (they are stored end to end, unquoted), when every
+/// field is valid UTF-8: one check a row, and fields sliced from it allocate nothing.
+fn record_text(record: &csv::ByteRecord) -> Option<&str> {
+    let text = std::str::from_utf8(record.as_slice()).ok()?;
+    // Valid as a whole is not valid field by field: a character may straddle two.
+    let whole = |i| {
+        record
+            .range(i)
+            .is_some_and(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+    };
+    (0..record.len()).all(whole).then_some(text)
+}
+
+/// Field `i` of a record whose [`record_text`] is `text`.
+fn field_of<'t>(text: &'t str, record: &csv::ByteRecord, i: usize) -> &'t str {
+    record.range(i).and_then(|r| text.get(r)).unwrap_or("")
 }
 
 /// `message` with every control character (a line break, a tab, an escape) escaped.
@@ -332,10 +351,7 @@ impl<R: Read> Read for CrlfToLf<R> {
                 continue;
             }
             // Copy the run up to the next `\r`.
-            let run = available
-                .iter()
-                .position(|&b| b == b'\r')
-                .unwrap_or(available.len());
+            let run = memchr::memchr(b'\r', available).unwrap_or(available.len());
             let take = run.min(buf.len() - out);
             buf[out..out + take].copy_from_slice(&available[..take]);
             self.inner.consume(take);

@@ -53,7 +53,7 @@ use table::TableBuilder;
 /// events, a consumer that sees each row once (streamed, never collected).
 pub trait RowSink {
     /// One row; `values` are aligned with the kind's columns (schema order) and typed.
-    fn push(&mut self, values: Vec<values::Value>, path: &str, line: u64);
+    fn push(&mut self, values: Vec<values::Value<'_>>, path: &str, line: u64);
     /// One record's link in a file's `prev_hash` chain (chained audit files only):
     /// `previous` is the hash of the physical line before it (`None` on the first).
     fn chain(&mut self, _line: u64, _previous: Option<&[u8; 32]>, _claim: chain::Claim<'_>) {}
@@ -340,7 +340,9 @@ pub struct Compact {
 /// Reads the planned files of the kinds `wanted` selects into their canonical tables
 /// (never audit: it is streamed). Independent kinds can be read on different threads.
 /// With `compact`, the probes ([`probes`]) and the utilization samples
-/// ([`utilization`]) are kept compact instead of as tables: what a run does.
+/// ([`utilization`]) are kept compact instead of as tables: what a run does — and the
+/// later probe files (a year of them is most of the bytes) are read on a second
+/// thread, their samples appended to the first thread's in reading order.
 pub fn read_tables(
     inputs: &[Input],
     planned: &[PlannedFile],
@@ -349,59 +351,164 @@ pub fn read_tables(
     observer: &dyn Observer,
 ) -> Result<TablesRead, Error> {
     let wanted = |kind: InputKind| kind != InputKind::Audit && wanted(kind);
+    let declared = |kind: InputKind| inputs.iter().any(|i| i.kind == kind && wanted(i.kind));
     let is_compact = |kind: InputKind| {
         matches!(kind, InputKind::Probes | InputKind::Utilization) && compact.is_some()
     };
-    let mut builders: BTreeMap<InputKind, TableBuilder> = inputs
+    let lane = || Lane {
+        builders: inputs
+            .iter()
+            .filter(|input| wanted(input.kind) && !is_compact(input.kind))
+            .map(|input| (input.kind, TableBuilder::new(input.kind)))
+            .collect(),
+        probes: compact
+            .as_ref()
+            .filter(|_| declared(InputKind::Probes))
+            .map(|c| probes::ProbeSink::new(c.probes)),
+        utilization: compact
+            .as_ref()
+            .filter(|_| declared(InputKind::Utilization))
+            .map(|c| utilization::UtilizationSink::new(c.utilization.clone())),
+        files: Vec::new(),
+        rejected: Vec::new(),
+        latencies: BTreeMap::new(),
+    };
+    let wanted_files: Vec<(usize, &PlannedFile)> = planned
         .iter()
-        .filter(|input| wanted(input.kind) && !is_compact(input.kind))
-        .map(|input| (input.kind, TableBuilder::new(input.kind)))
+        .enumerate()
+        .filter(|(_, file)| wanted(inputs[file.input_index].kind))
         .collect();
-    let declared = |kind: InputKind| inputs.iter().any(|i| i.kind == kind && wanted(i.kind));
-    let mut probe_sink = compact
-        .as_ref()
-        .filter(|_| declared(InputKind::Probes))
-        .map(|c| probes::ProbeSink::new(c.probes));
-    let mut utilization_sink = compact
-        .as_ref()
-        .filter(|_| declared(InputKind::Utilization))
-        .map(|c| utilization::UtilizationSink::new(c.utilization.clone()));
-    let mut read = TablesRead::default();
-    // The `latency_path` samples of each input, read before its own files.
-    let mut latencies: BTreeMap<usize, prometheus::Latencies> = BTreeMap::new();
-    for file in planned {
+    let second = second_lane(inputs, &wanted_files, compact.is_some());
+    let (first, second) = wanted_files.split_at(wanted_files.len() - second);
+    let mut lane_one = lane();
+    let read = if second.is_empty() {
+        lane_one.read(inputs, first, observer).map(|()| None)
+    } else {
+        // The second lane only reads probe files.
+        let mut lane_two = Lane {
+            builders: BTreeMap::new(),
+            utilization: None,
+            ..lane()
+        };
+        std::thread::scope(|scope| {
+            let later = scope.spawn(|| lane_two.read(inputs, second, observer).map(|()| lane_two));
+            let earlier = lane_one.read(inputs, first, observer);
+            let later = later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // The error a sequential read would meet first.
+            match (earlier, later) {
+                (Err(error), _) => Err(error),
+                (Ok(()), later) => later.map(Some),
+            }
+        })
+    };
+    let lane_two = read?;
+    if let Some(lane_two) = lane_two {
+        lane_one.append(lane_two);
+    }
+    lane_one.finish()
+}
+
+/// How many of `files` (the wanted ones, in reading order) a second thread reads: the
+/// last compact probe files (of inputs without a `latency_path`, whose samples need
+/// their input's latency map) up to about half of all the bytes. None below 64 MiB of
+/// them: a thread is not worth it.
+fn second_lane(inputs: &[Input], files: &[(usize, &PlannedFile)], compact: bool) -> usize {
+    const WORTH_A_THREAD: u64 = 64 << 20;
+    let size = |file: &PlannedFile| std::fs::metadata(&file.path).map_or(0, |m| m.len());
+    let splittable = |file: &PlannedFile| {
         let input = &inputs[file.input_index];
-        let sink: &mut dyn RowSink = match (
-            builders.get_mut(&input.kind),
-            &mut probe_sink,
-            &mut utilization_sink,
-        ) {
-            (Some(builder), _, _) => builder,
-            (None, Some(probes), _) if input.kind == InputKind::Probes => probes,
-            (None, _, Some(kept)) if input.kind == InputKind::Utilization => kept,
-            _ => continue,
-        };
-        let reading = if file.latency {
-            Reading::Latency(latencies.entry(file.input_index).or_default())
-        } else {
-            Reading::Rows(latencies.get(&file.input_index))
-        };
-        let stats = read_file(file, input, sink, reading, &mut read.rejected, observer)?;
-        observer.file_read(&stats.kind, stats.bytes, stats.rows);
-        read.files.push(stats);
+        compact && input.kind == InputKind::Probes && input.latency_path.is_none()
+    };
+    let sizes: Vec<u64> = files.iter().map(|(_, file)| size(file)).collect();
+    let total: u64 = sizes.iter().sum();
+    let mut taken = 0;
+    let mut bytes = 0;
+    for ((_, file), size) in files.iter().zip(&sizes).rev() {
+        if !splittable(file) || bytes + size > total / 2 {
+            break;
+        }
+        bytes += size;
+        taken += 1;
     }
-    for (kind, builder) in builders {
-        read.tables.insert(kind, builder.finish()?);
+    if bytes < WORTH_A_THREAD {
+        0
+    } else {
+        taken
     }
-    if let Some(sink) = probe_sink {
-        let (probes, rows) = sink.finish();
-        read.tables.insert_probes(probes, rows);
+}
+
+/// What one thread of [`read_tables`] reads into.
+struct Lane {
+    builders: BTreeMap<InputKind, TableBuilder>,
+    probes: Option<probes::ProbeSink>,
+    utilization: Option<utilization::UtilizationSink>,
+    /// The files read, with their place in the plan.
+    files: Vec<(usize, InputFile)>,
+    rejected: Vec<Rejected>,
+    /// The `latency_path` samples of each input, read before its own files.
+    latencies: BTreeMap<usize, prometheus::Latencies>,
+}
+
+impl Lane {
+    fn read(
+        &mut self,
+        inputs: &[Input],
+        files: &[(usize, &PlannedFile)],
+        observer: &dyn Observer,
+    ) -> Result<(), Error> {
+        for &(place, file) in files {
+            let input = &inputs[file.input_index];
+            let sink: &mut dyn RowSink = match (
+                self.builders.get_mut(&input.kind),
+                &mut self.probes,
+                &mut self.utilization,
+            ) {
+                (Some(builder), _, _) => builder,
+                (None, Some(probes), _) if input.kind == InputKind::Probes => probes,
+                (None, _, Some(kept)) if input.kind == InputKind::Utilization => kept,
+                _ => continue,
+            };
+            let reading = if file.latency {
+                Reading::Latency(self.latencies.entry(file.input_index).or_default())
+            } else {
+                Reading::Rows(self.latencies.get(&file.input_index))
+            };
+            let stats = read_file(file, input, sink, reading, &mut self.rejected, observer)?;
+            observer.file_read(&stats.kind, stats.bytes, stats.rows);
+            self.files.push((place, stats));
+        }
+        Ok(())
     }
-    if let Some(sink) = utilization_sink {
-        let (kept, rows) = sink.finish();
-        read.tables.insert_utilization(kept, rows);
+
+    /// Adds what a lane that read later files read.
+    fn append(&mut self, later: Lane) {
+        if let (Some(probes), Some(later)) = (&mut self.probes, later.probes) {
+            probes.append(later);
+        }
+        self.files.extend(later.files);
+        self.rejected.extend(later.rejected);
     }
-    Ok(read)
+
+    fn finish(mut self) -> Result<TablesRead, Error> {
+        let mut read = TablesRead::default();
+        for (kind, builder) in self.builders {
+            read.tables.insert(kind, builder.finish()?);
+        }
+        if let Some(sink) = self.probes {
+            let (probes, rows) = sink.finish();
+            read.tables.insert_probes(probes, rows);
+        }
+        if let Some(sink) = self.utilization {
+            let (kept, rows) = sink.finish();
+            read.tables.insert_utilization(kept, rows);
+        }
+        self.files.sort_by_key(|(place, _)| *place);
+        read.files = self.files.into_iter().map(|(_, file)| file).collect();
+        read.rejected = self.rejected;
+        Ok(read)
+    }
 }
 
 /// What one file is read for.

@@ -13,7 +13,7 @@
 //! `auditpack inputs` and the adapters' tests read probes into the general table instead
 //! ([`super::ingest`]); the run always reads them here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::values::Value;
 use super::RowSink;
@@ -65,16 +65,6 @@ impl ProbeGroup {
         samples.sort_by_key(|&(time, _)| time);
         (samples, latency)
     }
-
-    fn extend(&mut self, other: ProbeGroup) {
-        if self.packed.is_empty() {
-            // The run's vectors as they are: no copy, and no second allocation.
-            *self = other;
-            return;
-        }
-        self.packed.extend(other.packed);
-        self.latency_ms.extend(other.latency_ms);
-    }
 }
 
 /// The kept probes of a run.
@@ -92,24 +82,36 @@ pub struct Probes {
 /// Receives the probe rows of every file in reading order.
 pub struct ProbeSink {
     window: ProbeWindow,
-    probes: Probes,
-    /// The (service, location) of the current run of rows and its samples so far: rows
-    /// of one service and location come in runs (a file each, usually), so the maps are
-    /// touched once per run.
-    run: Option<(String, String)>,
-    group: ProbeGroup,
-    run_has_latency: bool,
+    /// Every (service, location) seen, in order of first appearance, with its samples.
+    open: Vec<Open>,
+    /// Each entry of `open` by its key, service and location joined by a NUL.
+    index: HashMap<String, usize>,
+    /// The key of the row being looked up, built in place.
+    key: String,
+    /// The entry of the previous row. Files hold one service, its locations taking
+    /// turns (`syd`, `mel`, `per`, `syd`, …) or one after another, so a row's entry is
+    /// the previous row's or the one after it, found by comparing two strings: a row
+    /// allocates nothing and hashes nothing.
+    last: usize,
     rows: u64,
+}
+
+/// One (service, location) of the rows read so far.
+struct Open {
+    service: String,
+    location: String,
+    group: ProbeGroup,
+    has_latency: bool,
 }
 
 impl ProbeSink {
     pub fn new(window: ProbeWindow) -> Self {
         ProbeSink {
             window,
-            probes: Probes::default(),
-            run: None,
-            group: ProbeGroup::default(),
-            run_has_latency: false,
+            open: Vec::new(),
+            index: HashMap::new(),
+            key: String::new(),
+            last: 0,
             rows: 0,
         }
     }
@@ -117,40 +119,76 @@ impl ProbeSink {
     /// The kept probes and how many rows were read. Every group is shrunk to its
     /// length once, at the end (a year at one sample a minute is just over 2^19
     /// samples, which growth by doubling would hold in twice the room).
-    pub fn finish(mut self) -> (Probes, u64) {
-        self.end_run();
-        for group in self.probes.groups.values_mut().flat_map(|g| g.values_mut()) {
-            group.packed.shrink_to_fit();
-            group.latency_ms.shrink_to_fit();
+    pub fn finish(self) -> (Probes, u64) {
+        let mut probes = Probes::default();
+        for mut open in self.open {
+            if open.has_latency {
+                probes.with_latency.insert(open.service.clone());
+            }
+            let locations = probes.locations.entry(open.service.clone()).or_default();
+            locations.insert(open.location.clone());
+            if open.group.packed.is_empty() {
+                continue;
+            }
+            open.group.packed.shrink_to_fit();
+            open.group.latency_ms.shrink_to_fit();
+            let services = probes.groups.entry(open.service).or_default();
+            services.insert(open.location, open.group);
         }
-        (self.probes, self.rows)
+        (probes, self.rows)
     }
 
-    fn end_run(&mut self) {
-        let Some((service, location)) = self.run.take() else {
-            return;
+    /// Adds the rows a sink read from later files: each group's samples after this
+    /// one's, as if one sink had read them all.
+    pub fn append(&mut self, later: ProbeSink) {
+        for open in later.open {
+            let at = self.entry(&open.service, &open.location);
+            let kept = &mut self.open[at];
+            kept.has_latency |= open.has_latency;
+            kept.group.packed.extend(open.group.packed);
+            kept.group.latency_ms.extend(open.group.latency_ms);
+        }
+        self.rows += later.rows;
+    }
+
+    /// The index in `open` of `service` at `location`, added on its first row.
+    fn entry(&mut self, service: &str, location: &str) -> usize {
+        let is = |at: usize| {
+            self.open
+                .get(at)
+                .is_some_and(|o| o.service == service && o.location == location)
         };
-        let group = std::mem::take(&mut self.group);
-        if std::mem::take(&mut self.run_has_latency) {
-            self.probes.with_latency.insert(service.clone());
+        for at in [self.last, self.last + 1, 0] {
+            if is(at) {
+                self.last = at;
+                return at;
+            }
         }
-        if group.packed.is_empty() {
-            return;
-        }
-        let kept = self
-            .probes
-            .groups
-            .entry(service)
-            .or_default()
-            .entry(location)
-            .or_default();
-        kept.extend(group);
+        self.key.clear();
+        self.key.push_str(service);
+        self.key.push('\0');
+        self.key.push_str(location);
+        let at = match self.index.get(self.key.as_str()) {
+            Some(&at) => at,
+            None => {
+                self.open.push(Open {
+                    service: service.to_string(),
+                    location: location.to_string(),
+                    group: ProbeGroup::default(),
+                    has_latency: false,
+                });
+                self.index.insert(self.key.clone(), self.open.len() - 1);
+                self.open.len() - 1
+            }
+        };
+        self.last = at;
+        at
     }
 }
 
 impl RowSink for ProbeSink {
     /// `values` in the probes schema's order: time, service, up, location, latency_ms.
-    fn push(&mut self, values: Vec<Value>, _path: &str, _line: u64) {
+    fn push(&mut self, values: Vec<Value<'_>>, _path: &str, _line: u64) {
         let mut values = values.into_iter();
         let (Some(Value::Time(time)), Some(Value::Text(service)), Some(Value::Bool(up))) =
             (values.next(), values.next(), values.next())
@@ -159,34 +197,24 @@ impl RowSink for ProbeSink {
         };
         let location = match values.next() {
             Some(Value::Text(location)) => location,
-            _ => "default".to_string(),
+            _ => "default".into(),
         };
         let latency = match values.next() {
             Some(Value::Float(ms)) => Some(ms),
             _ => None,
         };
         self.rows += 1;
-        let same_run = self
-            .run
-            .as_ref()
-            .is_some_and(|(s, l)| *s == service && *l == location);
-        if !same_run {
-            self.end_run();
-            let locations = self.probes.locations.entry(service.clone()).or_default();
-            if !locations.contains(&location) {
-                locations.insert(location.clone());
-            }
-            self.run = Some((service, location));
-        }
-        self.run_has_latency |= latency.is_some();
         let window = self.window;
+        let at = self.entry(&service, &location);
+        let open = &mut self.open[at];
+        open.has_latency |= latency.is_some();
         if time > window.from && time < window.to {
             let (start, end) = window.latency;
             let latency = latency.filter(|_| up && time >= start && time < end);
-            self.group
+            open.group
                 .packed
                 .push(time * 4 + i64::from(latency.is_some()) * 2 + i64::from(up));
-            self.group.latency_ms.extend(latency);
+            open.group.latency_ms.extend(latency);
         }
     }
 }
@@ -201,12 +229,12 @@ mod tests {
         up: bool,
         location: Option<&str>,
         ms: Option<f64>,
-    ) -> Vec<Value> {
+    ) -> Vec<Value<'static>> {
         vec![
             Value::Time(time),
-            Value::Text(service.to_string()),
+            Value::Text(service.to_string().into()),
             Value::Bool(up),
-            location.map_or(Value::Null, |l| Value::Text(l.to_string())),
+            location.map_or(Value::Null, |l| Value::Text(l.to_string().into())),
             ms.map_or(Value::Null, Value::Float),
         ]
     }
@@ -245,5 +273,55 @@ mod tests {
             samples,
             [(200, false), (600, true), (700, false), (800, true)]
         );
+    }
+
+    #[test]
+    fn two_sinks_appended_keep_what_one_sink_reading_every_row_keeps() {
+        let window = ProbeWindow {
+            from: 0,
+            to: 1_000,
+            latency: (0, 1_000),
+        };
+        let rows: Vec<Vec<Value<'static>>> = (0..60)
+            .map(|i| {
+                let location = ["syd", "mel", "per"][i % 3];
+                let service = if i < 40 { "api" } else { "web" };
+                // Two rows at one instant (i = 30, 31 at 300): the later one holds.
+                let time = if i == 31 { 300 } else { i as i64 * 10 };
+                let ms = (i % 4 != 0).then_some(i as f64);
+                row(time, service, i % 7 != 0, Some(location), ms)
+            })
+            .collect();
+        // The rows cut into sinks at `cuts`.
+        let kept = |cuts: &[usize]| {
+            let mut all: Option<ProbeSink> = None;
+            let bounds: Vec<usize> = [0].iter().chain(cuts).chain([&60]).copied().collect();
+            for range in bounds.windows(2).map(|w| w[0]..w[1]) {
+                let mut sink = ProbeSink::new(window);
+                for (i, values) in rows[range.clone()].iter().enumerate() {
+                    sink.push(values.clone(), "p.csv", i as u64);
+                }
+                match &mut all {
+                    Some(all) => all.append(sink),
+                    None => all = Some(sink),
+                }
+            }
+            let (mut probes, rows) = all.expect("a sink").finish();
+            let groups: Vec<(String, String, Taken)> = probes
+                .groups
+                .iter_mut()
+                .flat_map(|(service, g)| {
+                    g.iter_mut().map(move |(location, group)| {
+                        (service.clone(), location.clone(), group.take())
+                    })
+                })
+                .collect();
+            (groups, probes.locations, probes.with_latency, rows)
+        };
+        let one = kept(&[]);
+        assert_eq!(one.3, 60);
+        assert_eq!(one.0.len(), 6);
+        assert_eq!(kept(&[31]), one);
+        assert_eq!(kept(&[10, 45]), one);
     }
 }

@@ -55,7 +55,7 @@ impl TableBuilder {
 
 impl super::RowSink for TableBuilder {
     /// Appends one row; `values` are aligned with the kind's columns and already typed.
-    fn push(&mut self, values: Vec<Value>, path: &str, line: u64) {
+    fn push(&mut self, values: Vec<Value<'_>>, path: &str, line: u64) {
         for (builder, value) in self.builders.iter_mut().zip(values) {
             match (builder, value) {
                 (Builder::Text(v), Value::Text(x)) => v.append_value(x),

@@ -348,3 +348,14 @@ fn a_log_appended_after_it_was_read_is_hashed_as_read() {
     assert_eq!(bytes, read.len() as u64);
     assert_eq!(sha256, crate::digest::hex(&Sha256::digest(read)));
 }
+
+#[test]
+fn a_character_split_across_two_csv_fields_is_not_valid_utf8() {
+    // "é" is C3 A9: as the end of one field and the start of the next, the record's
+    // bytes end to end are valid UTF-8 and each field is not.
+    let mut csv = b"time,service,up,location\n2026-10-01T00:00:00Z,api\xc3,\xa91,syd\n".to_vec();
+    csv.extend_from_slice("2026-10-01T00:01:00Z,api\u{e9},1,syd\n".as_bytes());
+    let ingested = ingest_file("p.csv", &csv, "probes", "csv", "").expect("ingest");
+    assert_eq!(lines(&ingested), [(2, "not valid UTF-8".to_string())]);
+    assert_eq!(ingested.tables.rows(InputKind::Probes), Some(1));
+}

@@ -79,11 +79,13 @@ impl Utilization {
 /// Receives the utilization rows of every file in reading order.
 pub struct UtilizationSink {
     keep: UtilizationKeep,
-    index: HashMap<(String, String, String, String), usize>,
+    /// Each series' index by its key, resource, cluster, host and mount joined by NULs.
+    index: HashMap<String, usize>,
     /// Per series, its latest sample before `keep.start`.
     before: Vec<Option<Sample>>,
-    /// The series of the previous row: rows of one series mostly come together.
-    last: Option<((String, String, String, String), usize)>,
+    /// The key of the row being looked up, built in place: a row allocates nothing
+    /// unless it starts a series.
+    key: String,
     files: HashMap<String, u32>,
     /// The file of the previous row: rows come a file at a time.
     last_file: Option<u32>,
@@ -97,7 +99,7 @@ impl UtilizationSink {
             keep,
             index: HashMap::new(),
             before: Vec::new(),
-            last: None,
+            key: String::new(),
             files: HashMap::new(),
             last_file: None,
             out: Utilization::default(),
@@ -156,7 +158,8 @@ impl UtilizationSink {
         let used = frame.column("used_percent")?.f64()?.clone();
         let lines = frame.column(LINE_COLUMN)?.u64()?.clone();
         let mut sink = UtilizationSink::new(keep);
-        let text_value = |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.to_string()));
+        let text_value =
+            |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.to_string().into()));
         for row in 0..frame.height() {
             let values = vec![
                 times.get(row).map_or(Value::Null, Value::Time),
@@ -176,7 +179,7 @@ impl UtilizationSink {
 impl RowSink for UtilizationSink {
     /// `values` in the utilization schema's order: time, host, resource, used_percent,
     /// cluster, mount.
-    fn push(&mut self, values: Vec<Value>, path: &str, line: u64) {
+    fn push(&mut self, values: Vec<Value<'_>>, path: &str, line: u64) {
         let row = self.rows;
         self.rows += 1;
         let mut values = values.into_iter();
@@ -189,17 +192,17 @@ impl RowSink for UtilizationSink {
         else {
             return; // Required values: ingest never lets a null through.
         };
-        if time >= self.keep.end || !self.keep.resources.contains(&resource) {
+        if time >= self.keep.end || !self.keep.resources.iter().any(|r| *r == resource) {
             return;
         }
         let cluster = match values.next() {
             Some(Value::Text(cluster)) if !cluster.is_empty() => cluster,
-            _ => DEFAULT_CLUSTER.to_string(),
+            _ => DEFAULT_CLUSTER.into(),
         };
         let mount = match values.next() {
-            _ if resource != DISK_RESOURCE => String::new(),
+            _ if resource != DISK_RESOURCE => "".into(),
             Some(Value::Text(mount)) if !mount.is_empty() => mount,
-            _ => DEFAULT_MOUNT.to_string(),
+            _ => DEFAULT_MOUNT.into(),
         };
         let file = self.file_index(path);
         let sample = Sample {
@@ -209,28 +212,25 @@ impl RowSink for UtilizationSink {
             file,
             line,
         };
-        let key = (resource, cluster, host, mount);
-        let at = match &self.last {
-            Some((last, at)) if *last == key => *at,
-            _ => {
-                let at = match self.index.get(&key) {
-                    Some(at) => *at,
-                    None => {
-                        let (resource, cluster, host, mount) = key.clone();
-                        self.out.series.push(Series {
-                            resource,
-                            cluster,
-                            host,
-                            mount,
-                            samples: Vec::new(),
-                        });
-                        self.before.push(None);
-                        self.index.insert(key.clone(), self.out.series.len() - 1);
-                        self.out.series.len() - 1
-                    }
-                };
-                self.last = Some((key, at));
-                at
+        self.key.clear();
+        for part in [&resource, &cluster, &host, &mount] {
+            self.key.push_str(part);
+            self.key.push('\0');
+        }
+        let at = match self.index.get(self.key.as_str()) {
+            Some(at) => *at,
+            None => {
+                self.out.series.push(Series {
+                    resource: resource.into_owned(),
+                    cluster: cluster.into_owned(),
+                    host: host.into_owned(),
+                    mount: mount.into_owned(),
+                    samples: Vec::new(),
+                });
+                self.before.push(None);
+                self.index
+                    .insert(self.key.clone(), self.out.series.len() - 1);
+                self.out.series.len() - 1
             }
         };
         if time >= self.keep.start {
@@ -245,14 +245,20 @@ impl RowSink for UtilizationSink {
 mod tests {
     use super::*;
 
-    fn row(time: Millis, host: &str, resource: &str, used: f64, mount: Option<&str>) -> Vec<Value> {
+    fn row<'a>(
+        time: Millis,
+        host: &'a str,
+        resource: &'a str,
+        used: f64,
+        mount: Option<&'a str>,
+    ) -> Vec<Value<'a>> {
         vec![
             Value::Time(time),
-            Value::Text(host.to_string()),
-            Value::Text(resource.to_string()),
+            Value::Text(host.into()),
+            Value::Text(resource.into()),
             Value::Float(used),
             Value::Null,
-            mount.map_or(Value::Null, |m| Value::Text(m.to_string())),
+            mount.map_or(Value::Null, |m| Value::Text(m.into())),
         ]
     }
 

@@ -1,5 +1,7 @@
 //! Parsing one raw value into its canonical type. Errors are reasons for `rejected.csv`.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
@@ -7,10 +9,13 @@ use super::schema::{columns, ColumnSpec, ValueType};
 use crate::config::InputKind;
 use crate::model::Millis;
 
+/// A typed value. Text borrows from the line it was read from where it can (a CSV
+/// field as the file holds it), so a sink that keeps rows compact allocates nothing for
+/// a row it recognises (SPEC §19).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
-    Text(String),
+    Text(Cow<'a, str>),
     Time(Millis),
     Bool(bool),
     Int(i64),
@@ -27,15 +32,19 @@ pub enum Raw<'a> {
 
 /// Parses `raw` for `spec`. Empty text is `Null`; a `Null` in a required column is
 /// refused by the caller.
-pub fn parse_value(spec: &ColumnSpec, raw: Raw<'_>, timezone: Option<Tz>) -> Result<Value, String> {
+pub fn parse_value<'a>(
+    spec: &ColumnSpec,
+    raw: Raw<'a>,
+    timezone: Option<Tz>,
+) -> Result<Value<'a>, String> {
     let name = spec.name;
     match (spec.ty, raw) {
-        (_, Raw::Text(text)) if text.trim().is_empty() => Ok(Value::Null),
+        (_, Raw::Text(text)) if trim(text).is_empty() => Ok(Value::Null),
         (ValueType::Text, Raw::Text(text)) => match spec.allowed {
             Some(allowed) => {
-                let lower = text.trim().to_ascii_lowercase();
+                let lower = trim(text).to_ascii_lowercase();
                 if allowed.contains(&lower.as_str()) {
-                    Ok(Value::Text(lower))
+                    Ok(Value::Text(Cow::Owned(lower)))
                 } else {
                     Err(format!(
                         "`{name}` is `{text}`: expected one of {}",
@@ -43,10 +52,10 @@ pub fn parse_value(spec: &ColumnSpec, raw: Raw<'_>, timezone: Option<Tz>) -> Res
                     ))
                 }
             }
-            None => Ok(Value::Text(text.to_string())),
+            None => Ok(Value::Text(Cow::Borrowed(text))),
         },
         (ValueType::Text, Raw::Number(n)) if spec.allowed.is_none() => {
-            Ok(Value::Text(n.to_string()))
+            Ok(Value::Text(Cow::Owned(n.to_string())))
         }
         (ValueType::Time, Raw::Text(text)) => parse_time(text, timezone)
             .map(Value::Time)
@@ -71,7 +80,7 @@ pub fn parse_value(spec: &ColumnSpec, raw: Raw<'_>, timezone: Option<Tz>) -> Res
             .as_i64()
             .map(Value::Int)
             .ok_or_else(|| format!("`{name}` is {n}: expected a whole number")),
-        (ValueType::Float, Raw::Text(text)) => match text.trim().parse::<f64>() {
+        (ValueType::Float, Raw::Text(text)) => match trim(text).parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(Value::Float(x)),
             _ => Err(format!("`{name}` is `{text}`: expected a number")),
         },
@@ -84,6 +93,18 @@ pub fn parse_value(spec: &ColumnSpec, raw: Raw<'_>, timezone: Option<Tz>) -> Res
             describe(raw),
             expected(ty)
         )),
+    }
+}
+
+/// `text.trim()`, without decoding characters when `text` starts and ends with a
+/// printable ASCII character (nearly every field of nearly every file).
+pub fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = text.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
@@ -106,10 +127,14 @@ fn expected(ty: ValueType) -> &'static str {
 }
 
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Some(true),
-        "false" | "0" | "no" => Some(false),
-        _ => None,
+    let text = trim(text);
+    let is = |words: [&str; 3]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(["true", "1", "yes"]) {
+        Some(true)
+    } else if is(["false", "0", "no"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -123,7 +148,7 @@ const NAIVE_FORMATS: [&str; 4] = [
 /// An RFC 3339 time to UTC milliseconds. A time without an offset is read in
 /// `timezone` when the input declares one, and refused otherwise (SPEC §4).
 pub fn parse_time(text: &str, timezone: Option<Tz>) -> Result<Millis, String> {
-    let text = text.trim();
+    let text = trim(text);
     if let Some(millis) = parse_utc_fast(text) {
         return Ok(millis);
     }
@@ -205,7 +230,7 @@ fn parse_utc_fast(text: &str) -> Option<Millis> {
 }
 
 /// Rules across the columns of one row, beyond each value's type.
-pub fn check_row(kind: InputKind, values: &[Value]) -> Result<(), String> {
+pub fn check_row(kind: InputKind, values: &[Value<'_>]) -> Result<(), String> {
     let time_of = |name: &str| {
         columns(kind)
             .iter()

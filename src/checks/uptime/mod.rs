@@ -434,13 +434,13 @@ fn probes_of(frame: &DataFrame, window: ProbeWindow) -> Result<Probes, Error> {
         .map_err(table_error)?;
     let mut sink = ProbeSink::new(window);
     for i in 0..frame.height() {
-        let value = |v: Option<Value>| v.unwrap_or(Value::Null);
+        let value = |v: Option<Value<'static>>| v.unwrap_or(Value::Null);
         sink.push(
             vec![
                 value(times[i].map(Value::Time)),
-                value(services[i].clone().map(Value::Text)),
+                value(services[i].clone().map(|s| Value::Text(s.into()))),
                 value(ups[i].map(Value::Bool)),
-                value(locations[i].clone().map(Value::Text)),
+                value(locations[i].clone().map(|l| Value::Text(l.into()))),
                 value(latencies[i].map(Value::Float)),
             ],
             "",

@@ -146,10 +146,10 @@ struct Forwarder<'c, 'f> {
 }
 
 impl RowSink for Forwarder<'_, '_> {
-    fn push(&mut self, values: Vec<Value>, _path: &str, line: u64) {
+    fn push(&mut self, values: Vec<Value<'_>>, _path: &str, line: u64) {
         // Columns in `schema::AUDIT` order.
         let text = |i: usize| match values.get(i) {
-            Some(Value::Text(t)) if !t.is_empty() => Some(t.as_str()),
+            Some(Value::Text(t)) if !t.is_empty() => Some(t.as_ref()),
             _ => None,
         };
         let (Some(Value::Time(time)), Some(actor), Some(action), Some(outcome)) =

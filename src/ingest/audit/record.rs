@@ -493,7 +493,7 @@ fn type_one<'a>(
     };
     Ok(match parse_value(spec, raw, timezone)? {
         Value::Null => Typing::Null,
-        Value::Text(text) => Typing::Text(Cow::Owned(text)),
+        Value::Text(text) => Typing::Text(Cow::Owned(text.into_owned())),
         Value::Time(time) => Typing::Time(time),
         Value::Bool(b) => Typing::Bool(b),
         // No audit column is numeric.
