@@ -59,7 +59,7 @@ fi
 echo "== workload: $bench_dir ($(du -sh "$bench_dir/evidence" | cut -f1)), $(head -n1 "$bench_dir/expected.txt")" >&2
 
 # Both tools read the same files from a warm page cache.
-cat "$bench_dir"/evidence/audit/*.ndjson >/dev/null
+find "$bench_dir/evidence" -type f -exec cat {} + >/dev/null
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -165,7 +165,7 @@ fi
 if [[ -n $duck_wall ]]; then
     printf '%-34s %10s %14s   %s\n' "duckdb access SQL (python3)" "$duck_wall" "$duck_rss" "(query alone: $duck_query s)"
     ratio=$(awk -v a="$ap_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
-    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "<= 1.5"
+    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "<= 1.5 (SPEC §13); goal <= 0.5 (SPEC §19)"
     echo "access rows (mfa, support_ticket, leaver_login): $agree"
     if [[ $agree == DIFFER* ]]; then
         echo "  < only auditpack   > only duckdb"
@@ -181,5 +181,12 @@ awk -F, 'NR > 1 && ($1 == "capacity.headroom" || ($1 == "monitoring.disk_alertin
 awk -F, 'NR > 1 && $1 == "uptime.trailing_availability" { n++; if ($4 == "pass") p++ }
     END { printf "  found     uptime.trailing_availability: %d services over %s probe months, %d pass\n", n, "'"$probe_months"'", p }' \
     "$pack/findings.csv"
-awk -v w="$ap_wall" -v m="$ap_rss" 'BEGIN {
-    printf "auditpack within SPEC §13 limits: %s\n", (w < 60 && m < 2048) ? "yes" : "NO" }'
+if [[ $audit_months == 1 ]]; then
+    awk -v w="$ap_wall" -v m="$ap_rss" 'BEGIN {
+        printf "auditpack within SPEC §13 limits: %s\n", (w < 60 && m < 2048) ? "yes" : "NO" }'
+else
+    # §13's 60 s is for its one-month workload; §19 bounds the memory of the longer runs.
+    awk -v m="$ap_rss" -v y="$year_rss" 'BEGIN {
+        printf "auditpack within SPEC §19 limits (peak < 1024 MB, month and span): %s\n",
+            (m < 1024 && y < 1024) ? "yes" : "NO" }'
+fi

@@ -15,6 +15,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use foldhash::fast::FixedState;
+
 use super::values::Value;
 use super::RowSink;
 use crate::time::Millis;
@@ -85,7 +87,7 @@ pub struct ProbeSink {
     /// Every (service, location) seen, in order of first appearance, with its samples.
     open: Vec<Open>,
     /// Each entry of `open` by its key, service and location joined by a NUL.
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FixedState>,
     /// The key of the row being looked up, built in place.
     key: String,
     /// The entry of the previous row. Files hold one service, its locations taking
@@ -109,7 +111,7 @@ impl ProbeSink {
         ProbeSink {
             window,
             open: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             key: String::new(),
             last: 0,
             rows: 0,

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
 use polars::prelude::DataFrame;
 
 use super::schema::{DEFAULT_CLUSTER, DEFAULT_MOUNT, DISK_RESOURCE, LINE_COLUMN, PATH_COLUMN};
@@ -80,7 +81,7 @@ impl Utilization {
 pub struct UtilizationSink {
     keep: UtilizationKeep,
     /// Each series' index by its key, resource, cluster, host and mount joined by NULs.
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FixedState>,
     /// Per series, its latest sample before `keep.start`.
     before: Vec<Option<Sample>>,
     /// The key of the row being looked up, built in place: a row allocates nothing
@@ -97,7 +98,7 @@ impl UtilizationSink {
     pub fn new(keep: UtilizationKeep) -> Self {
         UtilizationSink {
             keep,
-            index: HashMap::new(),
+            index: HashMap::default(),
             before: Vec::new(),
             key: String::new(),
             files: HashMap::new(),
