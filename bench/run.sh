@@ -109,6 +109,24 @@ SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/audit.time" \
 audit_wall=$(wall_seconds "$results/audit.time")
 audit_rss=$(peak_mb "$results/audit.time")
 
+# SPEC §13's workload as it words it: the same month without what later sections added
+# to the benchmark (100 hosts' utilization, §15; probes before the period, §19).
+python3 - "$bench_dir/auditpack.toml" "$bench_dir/auditpack-spec13.toml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+parts = re.split(r'(?m)^(?=\[)', text)
+keep = [p for p in parts
+        if not p.startswith('[[input]]')
+        or not re.search(r'kind = "utilization"|probes-history', p)]
+open(sys.argv[2], 'w').write(''.join(keep))
+PY
+echo "== auditpack report, SPEC §13 inputs only" >&2
+SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/spec13.time" \
+    "$AUDITPACK" --quiet report --config "$bench_dir/auditpack-spec13.toml" --period 2026-10 \
+    --out "$results/spec13-pack" || { cat "$results/spec13.time" >&2; exit 1; }
+spec13_wall=$(wall_seconds "$results/spec13.time")
+spec13_rss=$(peak_mb "$results/spec13.time")
+
 year_wall="" year_rss=""
 if [[ $audit_months -gt 1 ]]; then
     # The whole span of the logs as one period: SPEC §19's `report --from … --to …`.
@@ -127,7 +145,7 @@ print(f'{y:04d}-{m:02d}-01')")
     year_rss=$(peak_mb "$results/year.time")
 fi
 
-duck_wall="" duck_rss="" duck_query="" agree=""
+duck_wall="" duck_rss="" duck_query="" agree="" ratio13=""
 if [[ -z ${SKIP_DUCKDB:-} ]]; then
     if ! python3 -c 'import duckdb' 2>/dev/null; then
         echo "== installing duckdb (pip)" >&2
@@ -159,13 +177,16 @@ printf '%-34s %10s %14s   %s\n' "auditpack report (whole pack)" "$ap_wall" "$ap_
 floor_ratio=$(awk -v a="$ap_wall" -v f="$sha_wall" 'BEGIN { if (f > 0) printf "%.2f", a / f; else print "n/a" }')
 printf '%-34s %10s %14s   %s\n' "sha256sum of the inputs (floor)" "$sha_wall" "" "$(awk -v b="$inputs_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'); report / floor = $floor_ratio (SPEC §19 goal <= 3)"
 printf '%-34s %10s %14s   %s\n' "auditpack report, audit only" "$audit_wall" "$audit_rss" "$audit_months months of log (SPEC §19: flat within 10 %)"
+printf '%-34s %10s %14s   %s\n' "auditpack report, SPEC 13 inputs" "$spec13_wall" "$spec13_rss" "no utilization, one month of probes (SPEC §13's workload)"
 if [[ -n $year_wall ]]; then
     printf '%-34s %10s %14s   %s\n' "auditpack report --from $from" "$year_wall" "$year_rss" "SPEC §19: < 1024 MB"
 fi
 if [[ -n $duck_wall ]]; then
     printf '%-34s %10s %14s   %s\n' "duckdb access SQL (python3)" "$duck_wall" "$duck_rss" "(query alone: $duck_query s)"
     ratio=$(awk -v a="$ap_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
-    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "<= 1.5 (SPEC §13); goal <= 0.5 (SPEC §19)"
+    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "goal <= 0.5 (SPEC §19)"
+    ratio13=$(awk -v a="$spec13_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
+    printf '%-34s %10s %14s   %s\n' "ratio, SPEC 13 inputs / duckdb" "$ratio13" "" "<= 1.5 (SPEC §13)"
     echo "access rows (mfa, support_ticket, leaver_login): $agree"
     if [[ $agree == DIFFER* ]]; then
         echo "  < only auditpack   > only duckdb"
@@ -182,8 +203,10 @@ awk -F, 'NR > 1 && $1 == "uptime.trailing_availability" { n++; if ($4 == "pass")
     END { printf "  found     uptime.trailing_availability: %d services over %s probe months, %d pass\n", n, "'"$probe_months"'", p }' \
     "$pack/findings.csv"
 if [[ $audit_months == 1 ]]; then
-    awk -v w="$ap_wall" -v m="$ap_rss" 'BEGIN {
-        printf "auditpack within SPEC §13 limits: %s\n", (w < 60 && m < 2048) ? "yes" : "NO" }'
+    awk -v w="$ap_wall" -v m="$ap_rss" -v r="$ratio13" 'BEGIN {
+        ok = w < 60 && m < 2048 && (r == "" || r <= 1.5)
+        printf "auditpack within SPEC §13 limits (60 s, 2 GB%s): %s\n",
+            (r == "" ? "" : ", 1.5x DuckDB on its inputs"), ok ? "yes" : "NO" }'
 else
     # §13's 60 s is for its one-month workload; §19 bounds the memory of the longer runs.
     awk -v m="$ap_rss" -v y="$year_rss" 'BEGIN {
