@@ -73,11 +73,29 @@ peak_mb() {
     grep 'Maximum resident set size' "$1" | awk '{printf "%.0f", $NF / 1024}'
 }
 
+# A copy of the workload's config with only the inputs whose text matches `$3` (`only`)
+# or does not (`without`), as `$1`.
+subset_config() {
+    python3 - "$bench_dir/auditpack.toml" "$bench_dir/$1" "$2" "$3" <<'PY'
+import re, sys
+source, target, mode, pattern = sys.argv[1:]
+parts = re.split(r'(?m)^(?=\[)', open(source).read())
+keep = [p for p in parts
+        if not p.startswith('[[input]]') or bool(re.search(pattern, p)) == (mode == 'only')]
+open(target, 'w').write(''.join(keep))
+PY
+}
+
+# `auditpack report --period 2026-10` on the config `$2`, timed into $results/$1.time.
+time_report() {
+    SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/$1.time" \
+        "$AUDITPACK" --quiet report --config "$bench_dir/$2" --period 2026-10 \
+        --out "$results/$1-pack" || { cat "$results/$1.time" >&2; exit 1; }
+}
+
 echo "== auditpack report" >&2
-pack=$results/pack
-SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/auditpack.time" \
-    "$AUDITPACK" --quiet report --config "$bench_dir/auditpack.toml" --period 2026-10 \
-    --out "$pack" || { cat "$results/auditpack.time" >&2; exit 1; }
+time_report auditpack auditpack.toml
+pack=$results/auditpack-pack
 "$AUDITPACK" --quiet verify "$pack" --allowed-signers "$bench_dir/keys/allowed_signers" \
     --ca "$bench_dir/keys/pdf-signing.crt" >/dev/null &&
     signed="signed, verified" || signed="NOT verified"
@@ -94,36 +112,17 @@ sha_wall=$(wall_seconds "$results/sha256.time")
 
 # Memory of the audit stream alone (SPEC §19: flat from 1 to 12 months of log): the
 # same config with only the audit and leavers inputs.
-python3 - "$bench_dir/auditpack.toml" "$bench_dir/auditpack-audit-only.toml" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-parts = re.split(r'(?m)^(?=\[)', text)
-keep = [p for p in parts
-        if not p.startswith('[[input]]') or re.search(r'kind = "(audit|leavers)"', p)]
-open(sys.argv[2], 'w').write(''.join(keep))
-PY
+subset_config auditpack-audit-only.toml only 'kind = "(audit|leavers)"'
 echo "== auditpack report, audit inputs only" >&2
-SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/audit.time" \
-    "$AUDITPACK" --quiet report --config "$bench_dir/auditpack-audit-only.toml" --period 2026-10 \
-    --out "$results/audit-pack" || { cat "$results/audit.time" >&2; exit 1; }
+time_report audit auditpack-audit-only.toml
 audit_wall=$(wall_seconds "$results/audit.time")
 audit_rss=$(peak_mb "$results/audit.time")
 
 # SPEC §13's workload as it words it: the same month without what later sections added
 # to the benchmark (100 hosts' utilization, §15; probes before the period, §19).
-python3 - "$bench_dir/auditpack.toml" "$bench_dir/auditpack-spec13.toml" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-parts = re.split(r'(?m)^(?=\[)', text)
-keep = [p for p in parts
-        if not p.startswith('[[input]]')
-        or not re.search(r'kind = "utilization"|probes-history', p)]
-open(sys.argv[2], 'w').write(''.join(keep))
-PY
+subset_config auditpack-spec13.toml without 'kind = "utilization"|probes-history'
 echo "== auditpack report, SPEC §13 inputs only" >&2
-SOURCE_DATE_EPOCH=1793491200 /usr/bin/time -v -o "$results/spec13.time" \
-    "$AUDITPACK" --quiet report --config "$bench_dir/auditpack-spec13.toml" --period 2026-10 \
-    --out "$results/spec13-pack" || { cat "$results/spec13.time" >&2; exit 1; }
+time_report spec13 auditpack-spec13.toml
 spec13_wall=$(wall_seconds "$results/spec13.time")
 spec13_rss=$(peak_mb "$results/spec13.time")
 
@@ -176,7 +175,7 @@ printf '%-34s %10s %14s   %s\n' "" "wall (s)" "peak RSS (MB)" "SPEC §13"
 printf '%-34s %10s %14s   %s\n' "auditpack report (whole pack)" "$ap_wall" "$ap_rss" "< 60 s, < 2048 MB; pack $signed"
 floor_ratio=$(awk -v a="$ap_wall" -v f="$sha_wall" 'BEGIN { if (f > 0) printf "%.2f", a / f; else print "n/a" }')
 printf '%-34s %10s %14s   %s\n' "sha256sum of the inputs (floor)" "$sha_wall" "" "$(awk -v b="$inputs_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'); report / floor = $floor_ratio (SPEC §19 goal <= 3)"
-printf '%-34s %10s %14s   %s\n' "auditpack report, audit only" "$audit_wall" "$audit_rss" "$audit_months months of log (SPEC §19: flat within 10 %)"
+printf '%-34s %10s %14s   %s\n' "auditpack report, audit only" "$audit_wall" "$audit_rss" "$audit_months month$([[ $audit_months == 1 ]] || echo s) of log (SPEC §19: flat within 10 %)"
 printf '%-34s %10s %14s   %s\n' "auditpack report, SPEC 13 inputs" "$spec13_wall" "$spec13_rss" "no utilization, one month of probes (SPEC §13's workload)"
 if [[ -n $year_wall ]]; then
     printf '%-34s %10s %14s   %s\n' "auditpack report --from $from" "$year_wall" "$year_rss" "SPEC §19: < 1024 MB"
