@@ -415,7 +415,8 @@ pub fn read_tables(
 /// their input's latency map) up to about half of all the bytes. None below 64 MiB of
 /// them: a thread is not worth it.
 fn second_lane(inputs: &[Input], files: &[(usize, &PlannedFile)], compact: bool) -> usize {
-    const WORTH_A_THREAD: u64 = 64 << 20;
+    // Small in the unit tests, so that they read in two lanes.
+    const WORTH_A_THREAD: u64 = if cfg!(test) { 1 << 10 } else { 64 << 20 };
     let size = |file: &PlannedFile| std::fs::metadata(&file.path).map_or(0, |m| m.len());
     let splittable = |file: &PlannedFile| {
         let input = &inputs[file.input_index];

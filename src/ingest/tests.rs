@@ -359,3 +359,92 @@ fn a_character_split_across_two_csv_fields_is_not_valid_utf8() {
     assert_eq!(lines(&ingested), [(2, "not valid UTF-8".to_string())]);
     assert_eq!(ingested.tables.rows(InputKind::Probes), Some(1));
 }
+
+#[test]
+fn probes_read_in_two_lanes_are_kept_as_one_thread_keeps_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("split")).expect("dir");
+    std::fs::create_dir_all(dir.path().join("whole")).expect("dir");
+    let header = "time,service,up,location,latency_ms\n";
+    let mut whole = header.to_string();
+    for file in 0..4 {
+        let mut rows = String::new();
+        for i in 0..200 {
+            // Every file goes back over the same minutes: samples at one instant in two
+            // files, whose reading order decides which holds.
+            let location = ["syd", "mel", "per"][i % 3];
+            let service = ["api", "web"][(i / 3) % 2];
+            let up = u8::from((i + file) % 11 != 0);
+            rows.push_str(&format!(
+                "2026-10-01T00:{:02}:00Z,{service},{up},{location},{}\n",
+                i % 60,
+                file * 1000 + i
+            ));
+        }
+        let path = dir.path().join(format!("split/p{file}.csv"));
+        std::fs::write(path, format!("{header}{rows}")).expect("write");
+        whole.push_str(&rows);
+    }
+    std::fs::write(dir.path().join("whole/all.csv"), whole).expect("write");
+    let compact = Compact {
+        probes: probes::ProbeWindow {
+            from: 0,
+            to: i64::MAX,
+            latency: (0, i64::MAX),
+        },
+        utilization: utilization::UtilizationKeep {
+            resources: Vec::new(),
+            start: 0,
+            end: 0,
+        },
+    };
+    let kept = |folder: &str| {
+        let config = config_with(
+            dir.path(),
+            &format!("[[input]]\nkind = \"probes\"\nformat = \"csv\"\npath = \"{folder}/\"\n"),
+        );
+        let plan = plan_reading(&config.inputs, &config.dir, &Silent).expect("plan");
+        let files: Vec<(usize, &PlannedFile)> = plan.files.iter().enumerate().collect();
+        let lanes = 1 + usize::from(second_lane(&config.inputs, &files, true) > 0);
+        let read = read_tables(
+            &config.inputs,
+            &plan.files,
+            |_| true,
+            Some(compact.clone()),
+            &Silent,
+        )
+        .expect("read");
+        let mut probes = read.tables.take_probes().expect("probes");
+        let groups: Vec<(String, String, probes::Taken)> = probes
+            .groups
+            .iter_mut()
+            .flat_map(|(service, groups)| {
+                groups
+                    .iter_mut()
+                    .map(move |(location, group)| (service.clone(), location.clone(), group.take()))
+            })
+            .collect();
+        let rows = read.tables.rows(InputKind::Probes);
+        (
+            lanes,
+            groups,
+            probes.locations,
+            probes.with_latency,
+            rows,
+            read.files.len(),
+        )
+    };
+    let split = kept("split");
+    let whole = kept("whole");
+    assert_eq!(
+        (split.0, whole.0),
+        (2, 1),
+        "the split folder is read in two lanes"
+    );
+    assert_eq!(split.4, Some(800));
+    assert_eq!(split.5, 4, "every file listed");
+    assert_eq!(split.1, whole.1);
+    assert_eq!(split.2, whole.2);
+    assert_eq!(split.3, whole.3);
+    assert_eq!(split.4, whole.4);
+}
