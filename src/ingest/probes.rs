@@ -92,9 +92,11 @@ pub struct ProbeSink {
     key: String,
     /// The entry of the previous row. Files hold one service, its locations taking
     /// turns (`syd`, `mel`, `per`, `syd`, …) or one after another, so a row's entry is
-    /// the previous row's or the one after it, found by comparing two strings: a row
+    /// the previous row's, the one after it, or where the turns start again (`wrap`,
+    /// the last entry a look-up found): found by comparing two strings, a row
     /// allocates nothing and hashes nothing.
     last: usize,
+    wrap: usize,
     rows: u64,
 }
 
@@ -114,6 +116,7 @@ impl ProbeSink {
             index: HashMap::default(),
             key: String::new(),
             last: 0,
+            wrap: 0,
             rows: 0,
         }
     }
@@ -160,7 +163,7 @@ impl ProbeSink {
                 .get(at)
                 .is_some_and(|o| o.service == service && o.location == location)
         };
-        for at in [self.last, self.last + 1, 0] {
+        for at in [self.last, self.last + 1, self.wrap] {
             if is(at) {
                 self.last = at;
                 return at;
@@ -171,7 +174,10 @@ impl ProbeSink {
         self.key.push('\0');
         self.key.push_str(location);
         let at = match self.index.get(self.key.as_str()) {
-            Some(&at) => at,
+            Some(&at) => {
+                self.wrap = at;
+                at
+            }
             None => {
                 self.open.push(Open {
                     service: service.to_string(),
