@@ -69,6 +69,10 @@ wall_seconds() {
     grep 'Elapsed (wall clock)' "$1" | awk '{print $NF}' |
         awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }'
 }
+# `$1 / $2` to two places, or n/a.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
 peak_mb() {
     grep 'Maximum resident set size' "$1" | awk '{printf "%.0f", $NF / 1024}'
 }
@@ -173,7 +177,7 @@ fi
 echo
 printf '%-34s %10s %14s   %s\n' "" "wall (s)" "peak RSS (MB)" "SPEC §13"
 printf '%-34s %10s %14s   %s\n' "auditpack report (whole pack)" "$ap_wall" "$ap_rss" "< 60 s, < 2048 MB; pack $signed"
-floor_ratio=$(awk -v a="$ap_wall" -v f="$sha_wall" 'BEGIN { if (f > 0) printf "%.2f", a / f; else print "n/a" }')
+floor_ratio=$(ratio "$ap_wall" "$sha_wall")
 printf '%-34s %10s %14s   %s\n' "sha256sum of the inputs (floor)" "$sha_wall" "" "$(awk -v b="$inputs_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'); report / floor = $floor_ratio (SPEC §19 goal <= 3)"
 printf '%-34s %10s %14s   %s\n' "auditpack report, audit only" "$audit_wall" "$audit_rss" "$audit_months month$([[ $audit_months == 1 ]] || echo s) of log (SPEC §19: flat within 10 %)"
 printf '%-34s %10s %14s   %s\n' "auditpack report, SPEC 13 inputs" "$spec13_wall" "$spec13_rss" "no utilization, one month of probes (SPEC §13's workload)"
@@ -182,9 +186,9 @@ if [[ -n $year_wall ]]; then
 fi
 if [[ -n $duck_wall ]]; then
     printf '%-34s %10s %14s   %s\n' "duckdb access SQL (python3)" "$duck_wall" "$duck_rss" "(query alone: $duck_query s)"
-    ratio=$(awk -v a="$ap_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
-    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$ratio" "" "goal <= 0.5 (SPEC §19)"
-    ratio13=$(awk -v a="$spec13_wall" -v d="$duck_wall" 'BEGIN { if (d > 0) printf "%.2f", a / d; else print "n/a" }')
+    duck_ratio=$(ratio "$ap_wall" "$duck_wall")
+    printf '%-34s %10s %14s   %s\n' "ratio auditpack / duckdb" "$duck_ratio" "" "goal <= 0.5 (SPEC §19)"
+    ratio13=$(ratio "$spec13_wall" "$duck_wall")
     printf '%-34s %10s %14s   %s\n' "ratio, SPEC 13 inputs / duckdb" "$ratio13" "" "<= 1.5 (SPEC §13)"
     echo "access rows (mfa, support_ticket, leaver_login): $agree"
     if [[ $agree == DIFFER* ]]; then

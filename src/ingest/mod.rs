@@ -175,6 +175,9 @@ pub struct PlannedFile {
     /// Read no more than this many bytes: a second pass over an audit log reads what
     /// the first read, even if the log has grown since (SPEC §18).
     pub limit: Option<u64>,
+    /// Its size when planned, for the progress bar and for sharing the reading between
+    /// threads (0 if it could not be read then: reading it says why).
+    pub bytes: u64,
 }
 
 impl PlannedFile {
@@ -227,12 +230,14 @@ fn plan(
                 continue;
             }
             seen.insert(file.canonical.clone(), input.index);
+            let bytes = std::fs::metadata(&file.path).map_or(0, |m| m.len());
             planned.push(PlannedFile {
                 input_index: input.index,
                 path: file.path,
                 display: file.display,
                 latency: position < latency_files,
                 limit: None,
+                bytes,
             });
         }
     }
@@ -313,11 +318,7 @@ impl Plan {
 pub fn plan_reading(inputs: &[Input], dir: &Path, observer: &dyn Observer) -> Result<Plan, Error> {
     let mut warnings = Vec::new();
     let files = plan(inputs, dir, &mut warnings)?;
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = files.iter().map(|f| f.bytes).sum();
     observer.start_reading(total_bytes);
     Ok(Plan { files, warnings })
 }
@@ -417,20 +418,18 @@ pub fn read_tables(
 fn second_lane(inputs: &[Input], files: &[(usize, &PlannedFile)], compact: bool) -> usize {
     // Small in the unit tests, so that they read in two lanes.
     const WORTH_A_THREAD: u64 = if cfg!(test) { 1 << 10 } else { 64 << 20 };
-    let size = |file: &PlannedFile| std::fs::metadata(&file.path).map_or(0, |m| m.len());
     let splittable = |file: &PlannedFile| {
         let input = &inputs[file.input_index];
         compact && input.kind == InputKind::Probes && input.latency_path.is_none()
     };
-    let sizes: Vec<u64> = files.iter().map(|(_, file)| size(file)).collect();
-    let total: u64 = sizes.iter().sum();
+    let total: u64 = files.iter().map(|(_, file)| file.bytes).sum();
     let mut taken = 0;
     let mut bytes = 0;
-    for ((_, file), size) in files.iter().zip(&sizes).rev() {
-        if !splittable(file) || bytes + size > total / 2 {
+    for (_, file) in files.iter().rev() {
+        if !splittable(file) || bytes + file.bytes > total / 2 {
             break;
         }
-        bytes += size;
+        bytes += file.bytes;
         taken += 1;
     }
     if bytes < WORTH_A_THREAD {

@@ -98,7 +98,7 @@ pub fn parse_value<'a>(
 
 /// `text.trim()`, without decoding characters when `text` starts and ends with a
 /// printable ASCII character (nearly every field of nearly every file).
-pub fn trim(text: &str) -> &str {
+fn trim(text: &str) -> &str {
     let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
     let bytes = text.as_bytes();
     if plain(bytes.first()) && plain(bytes.last()) {

@@ -535,6 +535,7 @@ mod tests {
             display: "a.ndjson".to_string(),
             latency: false,
             limit: None,
+            bytes: content.len() as u64,
         };
         let mut seen = Seen::default();
         let mut rejected = Vec::new();
